@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "rdbtool",
+    products: [
+        .executable(name: "rdbtool", targets: ["rdbtool"]),
+        .library(name: "RDBKit", targets: ["RDBKit"]),
+    ],
+    dependencies: [
+        // The CLI layer: one type per subcommand, plus generate-manual and completion scripts.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // zlib, for gzip input decoded on the fly (Debian: zlib1g-dev).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "RDBKit",
+            dependencies: ["CZlib"]
+        ),
+        .executableTarget(
+            name: "rdbtool",
+            dependencies: [
+                "RDBKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "RDBKitTests",
+            dependencies: ["RDBKit"]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,32 @@
+/// One key as the file (or a replayed AOF) holds it: the unit every consumer receives.
+public struct KeyRecord: Sendable {
+    public var db: Int
+    public var key: [UInt8]
+    public var value: Value
+    /// Absolute expiry in Unix milliseconds, nil when the key does not expire.
+    public var expireAtMs: Int64?
+    public var metadata: RecordMetadata
+
+    public init(db: Int, key: [UInt8], value: Value, expireAtMs: Int64?, metadata: RecordMetadata) {
+        self.db = db; self.key = key; self.value = value; self.expireAtMs = expireAtMs; self.metadata = metadata
+    }
+}
+
+public struct RecordMetadata: Sendable {
+    /// The on-disk encoding, in the names of the JSONL contract (`listpack`, `quicklist2`, ...).
+    public var encoding: String
+    /// The type byte the value was stored under.
+    public var typeByte: UInt8
+    public var lruIdleSeconds: UInt64?
+    public var lfuFreq: UInt8?
+    /// Offset of the record's first byte (its first attribute opcode or its type byte).
+    public var offset: Int64
+    /// Bytes from `offset` to the end of the record.
+    public var serializedBytes: Int64
+
+    public init(encoding: String, typeByte: UInt8, lruIdleSeconds: UInt64? = nil, lfuFreq: UInt8? = nil,
+                offset: Int64 = 0, serializedBytes: Int64 = 0) {
+        self.encoding = encoding; self.typeByte = typeByte; self.lruIdleSeconds = lruIdleSeconds
+        self.lfuFreq = lfuFreq; self.offset = offset; self.serializedBytes = serializedBytes
+    }
+}

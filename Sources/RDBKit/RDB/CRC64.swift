@@ -1,0 +1,48 @@
+/// CRC-64 with the Jones polynomial, reflected, init 0, no final XOR (format.md §6.1):
+/// the RDB trailer and DUMP payload checksum. Slicing-by-8 tables.
+public enum CRC64 {
+    static let reflectedPolynomial: UInt64 = 0x95AC_9329_AC4B_C9B5
+
+    /// 8 tables of 256 entries, `tables[k * 256 + n]`.
+    static let tables: [UInt64] = {
+        var t = [UInt64](repeating: 0, count: 8 * 256)
+        for n in 0..<256 {
+            var c = UInt64(n)
+            for _ in 0..<8 { c = (c & 1) == 1 ? (c >> 1) ^ reflectedPolynomial : c >> 1 }
+            t[n] = c
+        }
+        for k in 1..<8 {
+            for n in 0..<256 {
+                let prev = t[(k - 1) * 256 + n]
+                t[k * 256 + n] = (prev >> 8) ^ t[Int(prev & 0xFF)]
+            }
+        }
+        return t
+    }()
+
+    public static func update(_ crc: UInt64, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var c = crc
+        tables.withUnsafeBufferPointer { t in
+            var i = 0
+            let n = bytes.count
+            while i + 8 <= n {
+                c ^= UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                c = t[7 * 256 + Int(c & 0xFF)] ^ t[6 * 256 + Int((c >> 8) & 0xFF)]
+                  ^ t[5 * 256 + Int((c >> 16) & 0xFF)] ^ t[4 * 256 + Int((c >> 24) & 0xFF)]
+                  ^ t[3 * 256 + Int((c >> 32) & 0xFF)] ^ t[2 * 256 + Int((c >> 40) & 0xFF)]
+                  ^ t[1 * 256 + Int((c >> 48) & 0xFF)] ^ t[Int(c >> 56)]
+                i += 8
+            }
+            while i < n {
+                c = t[Int((c ^ UInt64(bytes[i])) & 0xFF)] ^ (c >> 8)
+                i += 1
+            }
+        }
+        return c
+    }
+
+    public static func checksum<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+        let a = Array(bytes)
+        return a.withUnsafeBytes { update(0, $0) }
+    }
+}
