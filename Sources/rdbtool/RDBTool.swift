@@ -5,6 +5,6 @@ struct RDBTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rdbtool",
         abstract: "Inspect, dump and check Redis and Valkey persistence files (RDB and AOF).",
-        subcommands: []
+        subcommands: [Inspect.self]
     )
 }

@@ -8,6 +8,8 @@ public struct RDBError: Error, Sendable, CustomStringConvertible {
         case unknownType = "unknown-type"
         case unknownOpcode = "unknown-opcode"
         case unsupportedVersion = "unsupported-version"
+        /// A valid construct this reader cannot decode (e.g. pre-release module values).
+        case unsupportedFeature = "unsupported-feature"
         case notRDB = "not-rdb"
         case io
     }

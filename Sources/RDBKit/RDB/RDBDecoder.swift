@@ -1,0 +1,203 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Decodes RDB primitives and values from a `BufferedReader`: lengths (§4.1), strings with
+/// their integer and LZF encodings (§4.2, §4.3), doubles (§4.4) and every value type (§5).
+/// The file reader and DUMP payloads (RESTORE) share it.
+public final class RDBDecoder {
+    public let input: BufferedReader
+    public let dialect: Dialect
+    /// Scratch for LZF output and integer text, reused across strings.
+    private var scratch: [UInt8] = []
+    /// The encoding of the last string read: `raw`, `int` or `lzf`.
+    private(set) var lastStringEncoding = "raw"
+    /// Oddities that do not stop reading (format.md §9), collected for the reader to report.
+    var warnings: [RDBWarning] = []
+
+    public init(input: BufferedReader, dialect: Dialect) {
+        self.input = input
+        self.dialect = dialect
+    }
+
+    // MARK: Lengths
+
+    public func readLength() throws -> UInt64 {
+        let at = input.offset
+        let b = try input.readByte()
+        switch b >> 6 {
+        case 0: return UInt64(b & 0x3F)
+        case 1: return UInt64(b & 0x3F) << 8 | UInt64(try input.readByte())
+        case 2:
+            if b == 0x80 { return UInt64(try input.readUInt32BE()) }
+            if b == 0x81 { return try input.readUInt64BE() }
+            throw RDBError(.structural, at: at, expected: "a length encoding", found: hex(b))
+        default:
+            throw RDBError(.structural, at: at, expected: "a length", found: "string encoding \(hex(b))")
+        }
+    }
+
+    /// A count of things that follow in the file. Only its range is checked here: callers never
+    /// reserve memory from it beyond what is bounded, so a huge claim fails at end of input.
+    func readCount(_ what: String) throws -> Int {
+        let at = input.offset
+        let v = try readLength()
+        guard v <= UInt64(Int32.max) * 64 else {
+            throw RDBError(.structural, at: at, expected: "a plausible \(what)", found: "\(v)")
+        }
+        return Int(v)
+    }
+
+    // MARK: Strings
+
+    /// Calls `body` with the decoded bytes of the next string, which are valid only inside it.
+    func withString<R>(_ kind: String = "string", _ body: (UnsafeRawBufferPointer, BlobContext) throws -> R) throws -> R {
+        let at = input.offset
+        let b = try input.readByte()
+        if b >> 6 == 3 {
+            switch b & 0x3F {
+            case 0, 1, 2:
+                let v: Int64
+                switch b & 0x3F {
+                case 0: v = Int64(Int8(bitPattern: try input.readByte()))
+                case 1: v = Int64(Int16(bitPattern: UInt16(try input.read(2).loadUnaligned(as: UInt16.self).littleEndian)))
+                default: v = Int64(Int32(bitPattern: try input.readUInt32LE()))
+                }
+                lastStringEncoding = "int"
+                scratch.removeAll(keepingCapacity: true)
+                Decimal64.append(v, to: &scratch)
+                return try scratch.withUnsafeBytes { try body($0, BlobContext(fileOffset: at, compressed: true, kind: kind)) }
+            case 3:
+                let clen = try readCount("compressed length")
+                let ulen = try readCount("uncompressed length")
+                // LZF expands at most 264/3 times; anything larger is a lie, not an allocation.
+                guard ulen <= clen * 88 + 64 else {
+                    throw RDBError(.structural, at: at, expected: "an LZF length consistent with \(clen) compressed bytes", found: "\(ulen)")
+                }
+                let dataAt = input.offset
+                let compressed = try input.read(clen)
+                scratch.removeAll(keepingCapacity: true)
+                do {
+                    try LZF.decompress(compressed, expected: ulen, into: &scratch)
+                } catch {
+                    throw lzfError(error, dataAt: dataAt, clen: clen, ulen: ulen)
+                }
+                lastStringEncoding = "lzf"
+                return try scratch.withUnsafeBytes { try body($0, BlobContext(fileOffset: at, compressed: true, kind: kind)) }
+            default:
+                throw RDBError(.structural, at: at, expected: "a string encoding (0-3)", found: "\(b & 0x3F)")
+            }
+        }
+        let len = try lengthAfter(first: b, at: at)
+        let dataAt = input.offset
+        let p = try input.read(len)
+        lastStringEncoding = "raw"
+        return try body(p, BlobContext(fileOffset: dataAt, compressed: false, kind: kind))
+    }
+
+    /// The next string as an owned byte array; long plain strings are copied in chunks.
+    public func readString() throws -> [UInt8] {
+        let at = input.offset
+        guard let b = try input.peekByte() else { _ = try input.readByte(); return [] }
+        if b >> 6 == 3 {
+            return try withString { p, _ in Array(p) }
+        }
+        _ = try input.readByte()
+        let len = try lengthAfter(first: b, at: at)
+        var out: [UInt8] = []
+        out.reserveCapacity(min(len, 1 << 20))
+        try input.append(len, to: &out)
+        lastStringEncoding = "raw"
+        return out
+    }
+
+    func readString(into list: inout ByteList) throws {
+        try withString { p, _ in list.append(p) }
+    }
+
+    /// Consumes a string, still checking an LZF one decompresses to its stated length.
+    func skipString() throws {
+        try withString { _, _ in }
+    }
+
+    private func lengthAfter(first b: UInt8, at: Int64) throws -> Int {
+        let v: UInt64
+        switch b >> 6 {
+        case 0: v = UInt64(b & 0x3F)
+        case 1: v = UInt64(b & 0x3F) << 8 | UInt64(try input.readByte())
+        default:
+            if b == 0x80 { v = UInt64(try input.readUInt32BE()) }
+            else if b == 0x81 { v = try input.readUInt64BE() }
+            else { throw RDBError(.structural, at: at, expected: "a string length encoding", found: hex(b)) }
+        }
+        guard v <= UInt64(Int.max / 2) else {
+            throw RDBError(.structural, at: at, expected: "a plausible string length", found: "\(v)")
+        }
+        return Int(v)
+    }
+
+    private func lzfError(_ e: LZF.Failure, dataAt: Int64, clen: Int, ulen: Int) -> RDBError {
+        switch e {
+        case .inputOverrun(let i):
+            return RDBError(.structural, at: dataAt + Int64(i), expected: "LZF operands within \(clen) compressed bytes", found: "a reference past the end")
+        case .outputOverrun(let i):
+            return RDBError(.structural, at: dataAt + Int64(i), expected: "LZF output of \(ulen) bytes", found: "more")
+        case .backReferenceBeforeStart(let i, let distance, let produced):
+            return RDBError(.structural, at: dataAt + Int64(i), expected: "an LZF back-reference within the \(produced) bytes produced",
+                            found: "distance \(distance)")
+        case .lengthMismatch(let produced):
+            return RDBError(.structural, at: dataAt + Int64(clen), expected: "LZF output of \(ulen) bytes", found: "\(produced)")
+        }
+    }
+
+    // MARK: Numbers
+
+    /// The legacy text double of type-3 zsets (§4.4.1).
+    func readTextDouble() throws -> Double {
+        let at = input.offset
+        let n = try input.readByte()
+        switch n {
+        case 253: return .nan
+        case 254: return .infinity
+        case 255: return -.infinity
+        default:
+            let p = try input.read(Int(n))
+            guard let d = parseDouble(p) else {
+                throw RDBError(.structural, at: at, expected: "a decimal score", found: Quoting.redisCLI(p, limit: 40))
+            }
+            return d
+        }
+    }
+
+    func readBinaryDouble() throws -> Double {
+        Double(bitPattern: try input.readUInt64LE())
+    }
+
+    /// EXPIRETIME_MS: little-endian since RDB 9; host order (little-endian on every producer we
+    /// expect) before.
+    func readMillisecondTime() throws -> Int64 {
+        Int64(bitPattern: try input.readUInt64LE())
+    }
+
+    func readStreamID() throws -> StreamID {
+        StreamID(ms: try input.readUInt64BE(), seq: try input.readUInt64BE())
+    }
+
+    func readLengthStreamID() throws -> StreamID {
+        StreamID(ms: try readLength(), seq: try readLength())
+    }
+}
+
+/// Parses a score as Redis does with `strtod`; nil when the text is not entirely a number.
+func parseDouble(_ p: UnsafeRawBufferPointer) -> Double? {
+    let n = p.count
+    guard n > 0, n < 512 else { return nil }
+    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { buf -> Double? in
+        for i in 0..<n { buf[i] = CChar(bitPattern: p[i]) }
+        buf[n] = 0
+        var end: UnsafeMutablePointer<CChar>? = nil
+        let v = strtod(buf.baseAddress!, &end)
+        guard let end, end == buf.baseAddress! + n, isspace(Int32(buf[0])) == 0 else { return nil }
+        return v
+    }
+}

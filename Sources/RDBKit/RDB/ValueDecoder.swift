@@ -1,0 +1,176 @@
+/// Dispatch from a type byte to the value layout it denotes (format.md §5.0).
+extension RDBDecoder {
+    /// Reads the value of a key record of `type`; returns it with its encoding name.
+    public func readValue(_ type: RDBType) throws -> (Value, encoding: String) {
+        switch type {
+        case .string:
+            let s = try readString()
+            return (.string(s), lastStringEncoding)
+        case .list:
+            return (.list(try readPlainList()), type.encodingName)
+        case .set:
+            return (.set(try readPlainList()), type.encodingName)
+        case .zset, .zset2:
+            return (.zset(try readPlainSortedSet(binaryScores: type == .zset2)), type.encodingName)
+        case .hash:
+            return (.hash(try readPlainHash()), type.encodingName)
+        case .modulePreGA:
+            throw RDBError(.unsupportedFeature, at: input.offset, expected: "a module value Redis 4.0 GA or later can read",
+                           found: "the pre-release module format (type 6), which cannot be skipped without the module")
+        case .module2:
+            return (.module(try readModuleValue()), type.encodingName)
+        case .hashZipmap:
+            var h = HashValue()
+            try withString("zipmap") { p, ctx in try Zipmap.decode(p, ctx, into: &h) }
+            return (.hash(h), type.encodingName)
+        case .listZiplist:
+            var l = ByteList()
+            try withString("ziplist") { p, ctx in
+                var it = try ZiplistIterator(p, ctx)
+                try it.forEach { $0.append(to: &l) }
+            }
+            return (.list(l), type.encodingName)
+        case .setIntset:
+            var l = ByteList()
+            try withString("intset") { p, ctx in try Intset.decode(p, ctx, into: &l) }
+            return (.set(l), type.encodingName)
+        case .zsetZiplist:
+            return (.zset(try readPackedSortedSet(listpack: false)), type.encodingName)
+        case .hashZiplist:
+            return (.hash(try readPackedHash(listpack: false)), type.encodingName)
+        case .listQuicklist:
+            return (.list(try readQuicklist()), type.encodingName)
+        case .listQuicklist2:
+            return (.list(try readQuicklist2()), type.encodingName)
+        case .hashListpack:
+            return (.hash(try readPackedHash(listpack: true)), type.encodingName)
+        case .zsetListpack:
+            return (.zset(try readPackedSortedSet(listpack: true)), type.encodingName)
+        case .setListpack:
+            var l = ByteList()
+            try withString("listpack") { p, ctx in
+                var it = try ListpackIterator(p, ctx)
+                try it.forEach { $0.append(to: &l) }
+            }
+            return (.set(l), type.encodingName)
+        case .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4, .streamListpacks5:
+            return (.stream(try readStream(type)), type.encodingName)
+        case .hashMetadataPreGA, .hashMetadata, .valkeyHash2:
+            return (.hash(try readHashWithFieldTTLs(type)), type.encodingName)
+        case .hashListpackExPreGA, .hashListpackEx:
+            return (.hash(try readListpackHashWithFieldTTLs(type)), type.encodingName)
+        case .array:
+            return (.array(try readArray()), type.encodingName)
+        }
+    }
+
+    // MARK: Plain (hash-table / linked-list / skiplist) encodings
+
+    private func readPlainList() throws -> ByteList {
+        let n = try readCount("element count")
+        var l = ByteList(reservingElements: min(n, 1 << 16), bytes: 0)
+        for _ in 0..<n { try readString(into: &l) }
+        return l
+    }
+
+    private func readPlainSortedSet(binaryScores: Bool) throws -> SortedSetValue {
+        let n = try readCount("member count")
+        var z = SortedSetValue()
+        z.scores.reserveCapacity(min(n, 1 << 16))
+        for _ in 0..<n {
+            try readString(into: &z.members)
+            let at = input.offset
+            let score = binaryScores ? try readBinaryDouble() : try readTextDouble()
+            if score.isNaN { throw RDBError(.structural, at: at, expected: "a score", found: "NaN") }
+            z.scores.append(score)
+        }
+        return z
+    }
+
+    private func readPlainHash() throws -> HashValue {
+        let n = try readCount("field count")
+        var h = HashValue()
+        for _ in 0..<n {
+            try readString(into: &h.fields)
+            try readString(into: &h.values)
+        }
+        return h
+    }
+
+    // MARK: Packed (ziplist / listpack) encodings
+
+    /// Iterates the elements of a ziplist or listpack blob.
+    func forEachPacked(listpack: Bool, _ p: UnsafeRawBufferPointer, _ ctx: BlobContext,
+                       _ body: (PackedElement) throws -> Void) throws {
+        if listpack {
+            var it = try ListpackIterator(p, ctx)
+            try it.forEach(body)
+        } else {
+            var it = try ZiplistIterator(p, ctx)
+            try it.forEach(body)
+        }
+    }
+
+    private func readPackedSortedSet(listpack: Bool) throws -> SortedSetValue {
+        var z = SortedSetValue()
+        let kind = listpack ? "listpack" : "ziplist"
+        try withString(kind) { p, ctx in
+            var isMember = true
+            try forEachPacked(listpack: listpack, p, ctx) { e in
+                if isMember {
+                    e.append(to: &z.members)
+                } else {
+                    switch e {
+                    case .integer(let v): z.scores.append(Double(v))
+                    case .bytes(let t):
+                        guard let d = parseDouble(t), !d.isNaN else {
+                            throw ctx.error(at: 0, expected: "a score", found: Quoting.redisCLI(t, limit: 40))
+                        }
+                        z.scores.append(d)
+                    }
+                }
+                isMember.toggle()
+            }
+            if !isMember { throw ctx.error(at: 0, expected: "member/score pairs", found: "an odd number of elements") }
+        }
+        return z
+    }
+
+    private func readPackedHash(listpack: Bool) throws -> HashValue {
+        var h = HashValue()
+        let kind = listpack ? "listpack" : "ziplist"
+        try withString(kind) { p, ctx in
+            var isField = true
+            try forEachPacked(listpack: listpack, p, ctx) { e in
+                if isField { e.append(to: &h.fields) } else { e.append(to: &h.values) }
+                isField.toggle()
+            }
+            if !isField { throw ctx.error(at: 0, expected: "field/value pairs", found: "an odd number of elements") }
+        }
+        return h
+    }
+
+    // MARK: RDB 14 array
+
+    private func readArray() throws -> ArrayValue {
+        var a = ArrayValue()
+        let n = try readCount("array element count")
+        let at = input.offset
+        switch try readLength() {
+        case 0: break
+        case 1: a.insertIndex = try readLength()
+        case let flag: throw RDBError(.structural, at: at, expected: "array insert-index flag 0 or 1", found: "\(flag)")
+        }
+        for _ in 0..<n {
+            let index = try readLength()
+            let tagAt = input.offset
+            switch try readLength() {
+            case 0, 3: a.elements.append((index, .bytes(try readString())))
+            case 1: a.elements.append((index, .integer(Int64(bitPattern: try input.readUInt64LE()))))
+            case 2: a.elements.append((index, .double(try readBinaryDouble())))
+            case let tag: throw RDBError(.structural, at: tagAt, expected: "array element tag 0-3", found: "\(tag)")
+            }
+        }
+        return a
+    }
+}
