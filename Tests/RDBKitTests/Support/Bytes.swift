@@ -1,0 +1,42 @@
+@testable import RDBKit
+
+/// Bytes from a hex string with optional spaces: `hex("0a 0b")`.
+func hex(_ s: String) -> [UInt8] {
+    let digits = s.filter { !$0.isWhitespace }
+    var out: [UInt8] = []
+    var i = digits.startIndex
+    while i < digits.endIndex {
+        let j = digits.index(i, offsetBy: 2)
+        out.append(UInt8(digits[i..<j], radix: 16)!)
+        i = j
+    }
+    return out
+}
+
+func ascii(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+/// A decoder over in-memory bytes.
+func decoder(_ bytes: [UInt8], _ dialect: Dialect = Dialect(family: .redis, version: 10)) -> RDBDecoder {
+    RDBDecoder(input: BufferedReader(MemorySource(bytes)), dialect: dialect)
+}
+
+func strings(_ l: ByteList) -> [String] { l.map { String(decoding: $0, as: UTF8.self) } }
+
+/// Reads a whole RDB image and returns its events.
+func events(_ bytes: [UInt8], options: RDBReader.Options = .init()) throws -> [RDBEvent] {
+    var out: [RDBEvent] = []
+    try RDBReader(input: BufferedReader(MemorySource(bytes)), options: options).read { out.append($0) }
+    return out
+}
+
+func keys(_ evs: [RDBEvent]) -> [KeyRecord] {
+    evs.compactMap { if case .key(let r) = $0 { r } else { nil } }
+}
+
+/// Builds a minimal RDB image: header, body records, EOF and a correct CRC.
+func rdbImage(_ magic: String = "REDIS0010", _ body: [UInt8]) -> [UInt8] {
+    var b = ascii(magic) + body + [0xFF]
+    let crc = CRC64.checksum(b)
+    withUnsafeBytes(of: crc.littleEndian) { b.append(contentsOf: $0) }
+    return b
+}
