@@ -51,11 +51,13 @@ public final class RDBReader {
             }
         } else if text.hasPrefix("VKCS") {
             throw RDBError(.unsupportedVersion, at: at, expected: "an RDB stream", found: "a Valkey compressed envelope (VKCS), not supported")
-        } else if magic.count < 9, "REDIS".utf8.starts(with: magic) || "VALKEY".utf8.starts(with: magic) {
+        } else if magic.count < 9, ["REDIS", "VALKEY"].contains(where: { m in
+            magic.starts(with: m.utf8) || m.utf8.starts(with: magic)
+        }) {
             throw RDBError(.truncated, at: at + Int64(magic.count), expected: "a 9-byte header", found: "end of input after \(magic.count) bytes")
         } else {
             throw RDBError(.notRDB, at: at, expected: "the magic REDIS0nnn or VALKEYnnn",
-                          found: magic.isEmpty ? "an empty input" : Quoting.redisCLI(magic))
+                          found: Quoting.redisCLI(magic))
         }
         if dialect.isNewerThanKnown && !options.allowNewer {
             let newest = dialect.family == .redis ? Dialect.newestRedis : Dialect.newestValkey

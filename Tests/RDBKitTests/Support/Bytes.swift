@@ -34,7 +34,7 @@ func keys(_ evs: [RDBEvent]) -> [KeyRecord] {
 }
 
 /// Builds a minimal RDB image: header, body records, EOF and a correct CRC.
-func rdbImage(_ magic: String = "REDIS0010", _ body: [UInt8]) -> [UInt8] {
+func rdbImage(_ body: [UInt8], magic: String = "REDIS0010") -> [UInt8] {
     var b = ascii(magic) + body + [0xFF]
     let crc = CRC64.checksum(b)
     withUnsafeBytes(of: crc.littleEndian) { b.append(contentsOf: $0) }
