@@ -20,7 +20,10 @@ let package = Package(
         ),
         .target(
             name: "RDBKit",
-            dependencies: ["CZlib"]
+            dependencies: ["CZlib"],
+            // Dynamic exclusivity checks cost ~7% of a read in release builds (perf, BENCHMARKS.md);
+            // debug builds and tests keep them.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .executableTarget(
             name: "rdbtool",

@@ -35,7 +35,7 @@ import Testing
     @Test func lzfStringDecompresses() throws {
         let d = decoder(hex("C3 15 20 0D 68 65 6C 6C 6F 20 77 6F 72 6C 64 2C 20 68 E0 07 0C 01 6F 21"))
         #expect(try d.readString() == ascii("hello world, hello world, hello!"))
-        #expect(d.lastStringEncoding == "lzf")
+        #expect(d.lastStringEncoding == .lzf)
     }
 
     @Test func brokenLzfIsReportedAtTheFaultyByte() {

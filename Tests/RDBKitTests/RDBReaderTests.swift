@@ -11,7 +11,7 @@ import Testing
         #expect(r.key == ascii("n"))
         #expect(r.value == .string(ascii("12345")))
         #expect(r.expireAtMs == 0x0000_01A2_0AD3_2BAC)
-        #expect(r.metadata.encoding == "int")
+        #expect(r.metadata.encoding == .int)
         #expect(r.metadata.offset == 9)
         #expect(r.metadata.serializedBytes == 15)
     }
@@ -84,7 +84,7 @@ import Testing
         let evs = try events(rdbImage(hex("16 01 68 01 01 61 01 31 FF FF FF FF FF FF FF FF"), magic: "VALKEY080"))
         guard case .header(let d) = evs[0] else { Issue.record("no header"); return }
         #expect(d == Dialect(family: .valkey, version: 80))
-        #expect(keys(evs).first?.metadata.encoding == "hashtable")
+        #expect(keys(evs).first?.metadata.encoding == .hashtable)
     }
 
     @Test func valkeyMagicWithARedisVersionIsRefused() {

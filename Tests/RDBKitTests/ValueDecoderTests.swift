@@ -3,7 +3,7 @@ import Testing
 
 /// Value layouts (format.md §5), from the reference's DUMP examples (type byte removed).
 @Suite struct ValueDecoderTests {
-    func value(_ type: RDBType, _ bytes: String, _ dialect: Dialect = Dialect(family: .redis, version: 12)) throws -> (Value, String) {
+    func value(_ type: RDBType, _ bytes: String, _ dialect: Dialect = Dialect(family: .redis, version: 12)) throws -> (Value, Encoding) {
         try decoder(hex(bytes), dialect).readValue(type)
     }
 
@@ -11,14 +11,14 @@ import Testing
         let (v, enc) = try value(.listZiplist, "19  19 00 00 00 11 00 00 00 03 00 00 01 61 03 C0 2C 01 04 05 68 65 6C 6C 6F FF")
         guard case .list(let l) = v else { Issue.record("not a list"); return }
         #expect(strings(l) == ["a", "300", "hello"])
-        #expect(enc == "ziplist")
+        #expect(enc == .ziplist)
     }
 
     @Test func quicklist2PackedNode() throws {
         let (v, enc) = try value(.listQuicklist2, "01 02 12 12 00 00 00 04 00 81 61 02 81 62 02 01 01 C1 2C 02 FF")
         guard case .list(let l) = v else { Issue.record("not a list"); return }
         #expect(strings(l) == ["a", "b", "1", "300"])
-        #expect(enc == "quicklist2")
+        #expect(enc == .quicklist2)
     }
 
     @Test func quicklist2PlainNodeIsOneElement() throws {
@@ -50,7 +50,7 @@ import Testing
         let (v, enc) = try value(.setIntset, "0E 02 00 00 00 03 00 00 00 01 00 02 00 03 00")
         guard case .set(let s) = v else { Issue.record("not a set"); return }
         #expect(strings(s) == ["1", "2", "3"])
-        #expect(enc == "intset")
+        #expect(enc == .intset)
     }
 
     @Test func unsortedIntsetIsStructural() {
@@ -70,7 +70,7 @@ import Testing
         guard case .hash(let h) = v else { Issue.record("not a hash"); return }
         #expect(strings(h.fields) == ["a", "key"])
         #expect(strings(h.values) == ["1", "value"])
-        #expect(enc == "zipmap")
+        #expect(enc == .zipmap)
     }
 
     @Test func hashMetadataRebuildsAbsoluteFieldExpiries() throws {
@@ -79,7 +79,7 @@ import Testing
         #expect(strings(h.fields) == ["a", "b"])
         #expect(strings(h.values) == ["1", "2"])
         #expect(h.fieldExpiries == [1_700_000_000_500, nil])
-        #expect(enc == "metadata")
+        #expect(enc == .metadata)
     }
 
     @Test func valkeyHash2StoresMinusOneForFieldsWithoutTTL() throws {
@@ -114,7 +114,7 @@ import Testing
         guard case .module(let m) = v else { Issue.record("not a module value"); return }
         #expect(m.name == "ReJSON-RL")
         #expect(m.payload == hex("02 05 05 02 61 62 00"))
-        #expect(enc == "module")
+        #expect(enc == .module)
     }
 
     @Test func unknownModuleOpcodeIsStructural() {

@@ -4,7 +4,7 @@ public struct FileSummary: Sendable {
         public var db: Int
         public var key: [UInt8]
         public var type: DataType
-        public var encoding: String
+        public var encoding: Encoding
         public var elements: Int
         public var serializedBytes: Int64
         public var offset: Int64
@@ -12,13 +12,30 @@ public struct FileSummary: Sendable {
 
     public struct Database: Sendable {
         public var keys = 0
-        public var byType: [DataType: Int] = [:]
-        public var byEncoding: [String: Int] = [:]
         public var withTTL = 0
         public var expiredAtNow = 0
         /// RESIZEDB hint (keys, keys with expiry), when the file has one.
         public var resizeHint: (keys: UInt64, expires: UInt64)?
         public var serializedBytes: Int64 = 0
+        // Counted in arrays: per-key dictionary updates dominated the profile.
+        private var typeCounts = [Int](repeating: 0, count: DataType.allCases.count)
+        private var encodingCounts = [Int](repeating: 0, count: Encoding.allCases.count)
+
+        public var byType: [DataType: Int] {
+            Dictionary(uniqueKeysWithValues: DataType.allCases.filter { typeCounts[$0.index] > 0 }.map { ($0, typeCounts[$0.index]) })
+        }
+
+        public var byEncoding: [Encoding: Int] {
+            Dictionary(uniqueKeysWithValues: Encoding.allCases.filter { encodingCounts[Int($0.rawValue)] > 0 }
+                .map { ($0, encodingCounts[Int($0.rawValue)]) })
+        }
+
+        mutating func count(type: DataType, encoding: Encoding, bytes: Int64) {
+            keys += 1
+            typeCounts[type.index] += 1
+            encodingCounts[Int(encoding.rawValue)] += 1
+            serializedBytes += bytes
+        }
     }
 
     public var dialect: Dialect?
@@ -79,23 +96,9 @@ public struct FileSummaryBuilder {
         case .resizeDB(let db, let keys, let expires):
             summary.databases[db, default: .init()].resizeHint = (keys, expires)
         case .key(let r):
-            var d = summary.databases[r.db] ?? .init()
-            let type = r.value.type
-            d.keys += 1
-            d.byType[type, default: 0] += 1
-            d.byEncoding[r.metadata.encoding, default: 0] += 1
-            d.serializedBytes += r.metadata.serializedBytes
-            if let e = r.expireAtMs {
-                d.withTTL += 1
-                if let now = nowMs { if e <= now { d.expiredAtNow += 1 } } else { expiries.append((r.db, e)) }
-            }
-            if type != .string && type != .stream && type != .module && r.value.elementCount == 0 {
-                summary.emptyCollections += 1
-            }
-            summary.databases[r.db] = d
-            top.insert(r.metadata.serializedBytes, FileSummary.KeyInfo(
-                db: r.db, key: r.key, type: type, encoding: r.metadata.encoding, elements: r.value.elementCount,
-                serializedBytes: r.metadata.serializedBytes, offset: r.metadata.offset))
+            consume(r.shape)
+        case .keyShape(let k):
+            consume(k)
         case .function(let f):
             summary.functions.append(f)
         case .moduleAux(let id, let payload):
@@ -109,6 +112,25 @@ public struct FileSummaryBuilder {
         case .end(let t):
             summary.trailer = t
         }
+    }
+
+    private mutating func consume(_ k: KeyShape) {
+        summary.databases[k.db, default: .init()].count(type: k.type, encoding: k.metadata.encoding,
+                                                       bytes: k.metadata.serializedBytes)
+        if let e = k.expireAtMs {
+            summary.databases[k.db, default: .init()].withTTL += 1
+            if let now = nowMs {
+                if e <= now { summary.databases[k.db, default: .init()].expiredAtNow += 1 }
+            } else {
+                expiries.append((k.db, e))
+            }
+        }
+        if k.type != .string && k.type != .stream && k.type != .module && k.elementCount == 0 {
+            summary.emptyCollections += 1
+        }
+        top.insert(k.metadata.serializedBytes, FileSummary.KeyInfo(
+            db: k.db, key: k.key, type: k.type, encoding: k.metadata.encoding, elements: k.elementCount,
+            serializedBytes: k.metadata.serializedBytes, offset: k.metadata.offset))
     }
 
     /// The finished summary; `bytesRead` is the input consumed.

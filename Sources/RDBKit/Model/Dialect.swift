@@ -61,24 +61,24 @@ public enum RDBType: UInt8, Sendable {
         }
     }
 
-    /// The encoding name of the JSONL contract's `encoding` field.
-    public var encodingName: String {
+    /// The encoding a type byte implies (strings refine it by their own string encoding).
+    public var encoding: Encoding {
         switch self {
-        case .string: "raw"
-        case .list: "linkedlist"
-        case .set, .hash, .valkeyHash2: "hashtable"
-        case .zset, .zset2: "skiplist"
-        case .modulePreGA, .module2: "module"
-        case .hashZipmap: "zipmap"
-        case .listZiplist, .zsetZiplist, .hashZiplist: "ziplist"
-        case .setIntset: "intset"
-        case .listQuicklist: "quicklist"
-        case .listQuicklist2: "quicklist2"
-        case .hashListpack, .zsetListpack, .setListpack: "listpack"
-        case .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4, .streamListpacks5: "streams"
-        case .hashMetadataPreGA, .hashMetadata: "metadata"
-        case .hashListpackExPreGA, .hashListpackEx: "listpack_ex"
-        case .array: "array"
+        case .string: .raw
+        case .list: .linkedlist
+        case .set, .hash, .valkeyHash2: .hashtable
+        case .zset, .zset2: .skiplist
+        case .modulePreGA, .module2: .module
+        case .hashZipmap: .zipmap
+        case .listZiplist, .zsetZiplist, .hashZiplist: .ziplist
+        case .setIntset: .intset
+        case .listQuicklist: .quicklist
+        case .listQuicklist2: .quicklist2
+        case .hashListpack, .zsetListpack, .setListpack: .listpack
+        case .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4, .streamListpacks5: .streams
+        case .hashMetadataPreGA, .hashMetadata: .metadata
+        case .hashListpackExPreGA, .hashListpackEx: .listpackEx
+        case .array: .array
         }
     }
 

@@ -13,8 +13,7 @@ public struct KeyRecord: Sendable {
 }
 
 public struct RecordMetadata: Sendable {
-    /// The on-disk encoding, in the names of the JSONL contract (`listpack`, `quicklist2`, ...).
-    public var encoding: String
+    public var encoding: Encoding
     /// The type byte the value was stored under.
     public var typeByte: UInt8
     public var lruIdleSeconds: UInt64?
@@ -24,9 +23,28 @@ public struct RecordMetadata: Sendable {
     /// Bytes from `offset` to the end of the record.
     public var serializedBytes: Int64
 
-    public init(encoding: String, typeByte: UInt8, lruIdleSeconds: UInt64? = nil, lfuFreq: UInt8? = nil,
+    public init(encoding: Encoding, typeByte: UInt8, lruIdleSeconds: UInt64? = nil, lfuFreq: UInt8? = nil,
                 offset: Int64 = 0, serializedBytes: Int64 = 0) {
         self.encoding = encoding; self.typeByte = typeByte; self.lruIdleSeconds = lruIdleSeconds
         self.lfuFreq = lfuFreq; self.offset = offset; self.serializedBytes = serializedBytes
+    }
+}
+
+/// A key without its contents, for consumers that count and size keys (`inspect`, `verify`):
+/// reading at the structure level produces these instead of full records.
+public struct KeyShape: Sendable {
+    public var db: Int
+    public var key: [UInt8]
+    public var type: DataType
+    public var expireAtMs: Int64?
+    public var elementCount: Int
+    public var longestElement: Int
+    public var metadata: RecordMetadata
+}
+
+extension KeyRecord {
+    public var shape: KeyShape {
+        KeyShape(db: db, key: key, type: value.type, expireAtMs: expireAtMs, elementCount: value.elementCount,
+                 longestElement: value.longestElement, metadata: metadata)
     }
 }

@@ -52,9 +52,21 @@ public enum Value: Sendable, Equatable {
 public enum DataType: String, Sendable, CaseIterable, Comparable {
     case string, list, set, zset, hash, stream, module, array
 
-    public static func < (a: DataType, b: DataType) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    /// Position in `allCases`, for counting in arrays instead of dictionaries.
+    public var index: Int {
+        switch self {
+        case .string: 0
+        case .list: 1
+        case .set: 2
+        case .zset: 3
+        case .hash: 4
+        case .stream: 5
+        case .module: 6
+        case .array: 7
+        }
     }
+
+    public static func < (a: DataType, b: DataType) -> Bool { a.index < b.index }
 }
 
 public struct SortedSetValue: Sendable, Equatable {

@@ -11,41 +11,51 @@ public enum LZF {
     /// Decompresses `input` into `out` (appended), which must end exactly `expected` bytes longer.
     public static func decompress(_ input: UnsafeRawBufferPointer, expected: Int, into out: inout [UInt8]) throws(Failure) {
         let start = out.count
-        out.reserveCapacity(start + expected)
+        // Write through a pointer into pre-sized output: appends byte by byte cost too much.
+        out.append(contentsOf: repeatElement(0, count: expected))
         let n = input.count
         var i = 0
-        while i < n {
-            let ctrl = Int(input[i])
-            i += 1
-            if ctrl < 32 {
-                let len = ctrl + 1
-                if i + len > n { throw .inputOverrun(at: i - 1) }
-                if out.count - start + len > expected { throw .outputOverrun(at: i - 1) }
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[i..<i + len]))
-                i += len
-            } else {
-                var len = ctrl >> 5
-                let at = i - 1
-                if len == 7 {
-                    if i >= n { throw .inputOverrun(at: at) }
-                    len += Int(input[i])
-                    i += 1
-                }
-                len += 2
-                if i >= n { throw .inputOverrun(at: at) }
-                let distance = ((ctrl & 0x1F) << 8) + Int(input[i]) + 1
+        var o = 0
+        try out.withUnsafeMutableBufferPointer { (whole) throws(Failure) in
+            let dst = UnsafeMutableBufferPointer(rebasing: whole[start...])
+            while i < n {
+                let ctrl = Int(input[i])
                 i += 1
-                let produced = out.count - start
-                if distance > produced { throw .backReferenceBeforeStart(at: at, distance: distance, produced: produced) }
-                if produced + len > expected { throw .outputOverrun(at: at) }
-                var from = out.count - distance
-                // Byte by byte: an overlapping reference repeats what it is producing.
-                for _ in 0..<len {
-                    out.append(out[from])
-                    from += 1
+                if ctrl < 32 {
+                    let len = ctrl + 1
+                    if i + len > n { throw .inputOverrun(at: i - 1) }
+                    if o + len > expected { throw .outputOverrun(at: i - 1) }
+                    UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: dst[o..<o + len]))
+                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: input[i..<i + len]))
+                    i += len
+                    o += len
+                } else {
+                    var len = ctrl >> 5
+                    let at = i - 1
+                    if len == 7 {
+                        if i >= n { throw .inputOverrun(at: at) }
+                        len += Int(input[i])
+                        i += 1
+                    }
+                    len += 2
+                    if i >= n { throw .inputOverrun(at: at) }
+                    let distance = ((ctrl & 0x1F) << 8) + Int(input[i]) + 1
+                    i += 1
+                    if distance > o { throw .backReferenceBeforeStart(at: at, distance: distance, produced: o) }
+                    if o + len > expected { throw .outputOverrun(at: at) }
+                    // Forward, byte by byte: an overlapping reference repeats what it produces.
+                    var from = o - distance
+                    for _ in 0..<len {
+                        dst[o] = dst[from]
+                        o += 1
+                        from += 1
+                    }
                 }
             }
         }
-        if out.count - start != expected { throw .lengthMismatch(produced: out.count - start) }
+        if o != expected {
+            out.removeLast(expected - o)
+            throw .lengthMismatch(produced: o)
+        }
     }
 }

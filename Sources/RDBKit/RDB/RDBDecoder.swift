@@ -10,8 +10,8 @@ public final class RDBDecoder {
     public let dialect: Dialect
     /// Scratch for LZF output and integer text, reused across strings.
     private var scratch: [UInt8] = []
-    /// The encoding of the last string read: `raw`, `int` or `lzf`.
-    private(set) var lastStringEncoding = "raw"
+    /// The encoding of the last string read: raw, int or LZF.
+    private(set) var lastStringEncoding = Encoding.raw
     /// Oddities that do not stop reading (format.md §9), collected for the reader to report.
     var warnings: [RDBWarning] = []
 
@@ -63,7 +63,7 @@ public final class RDBDecoder {
                 case 1: v = Int64(Int16(bitPattern: UInt16(try input.read(2).loadUnaligned(as: UInt16.self).littleEndian)))
                 default: v = Int64(Int32(bitPattern: try input.readUInt32LE()))
                 }
-                lastStringEncoding = "int"
+                lastStringEncoding = .int
                 scratch.removeAll(keepingCapacity: true)
                 Decimal64.append(v, to: &scratch)
                 return try scratch.withUnsafeBytes { try body($0, BlobContext(fileOffset: at, compressed: true, kind: kind)) }
@@ -82,7 +82,7 @@ public final class RDBDecoder {
                 } catch {
                     throw lzfError(error, dataAt: dataAt, clen: clen, ulen: ulen)
                 }
-                lastStringEncoding = "lzf"
+                lastStringEncoding = .lzf
                 return try scratch.withUnsafeBytes { try body($0, BlobContext(fileOffset: at, compressed: true, kind: kind)) }
             default:
                 throw RDBError(.structural, at: at, expected: "a string encoding (0-3)", found: "\(b & 0x3F)")
@@ -91,7 +91,7 @@ public final class RDBDecoder {
         let len = try lengthAfter(first: b, at: at)
         let dataAt = input.offset
         let p = try input.read(len)
-        lastStringEncoding = "raw"
+        lastStringEncoding = .raw
         return try body(p, BlobContext(fileOffset: dataAt, compressed: false, kind: kind))
     }
 
@@ -107,7 +107,7 @@ public final class RDBDecoder {
         var out: [UInt8] = []
         out.reserveCapacity(min(len, 1 << 20))
         try input.append(len, to: &out)
-        lastStringEncoding = "raw"
+        lastStringEncoding = .raw
         return out
     }
 
@@ -117,7 +117,19 @@ public final class RDBDecoder {
 
     /// Consumes a string, still checking an LZF one decompresses to its stated length.
     func skipString() throws {
-        try withString { _, _ in }
+        _ = try skipStringReturningLength()
+    }
+
+    /// Consumes a string; returns its decoded length.
+    func skipStringReturningLength() throws -> Int {
+        let at = input.offset
+        guard let b = try input.peekByte() else { _ = try input.readByte(); return 0 }
+        if b >> 6 == 3 { return try withString { p, _ in p.count } }
+        _ = try input.readByte()
+        let len = try lengthAfter(first: b, at: at)
+        try input.skip(len)
+        lastStringEncoding = .raw
+        return len
     }
 
     private func lengthAfter(first b: UInt8, at: Int64) throws -> Int {

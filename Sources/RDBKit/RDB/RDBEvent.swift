@@ -6,6 +6,8 @@ public enum RDBEvent {
     case selectDB(Int)
     case resizeDB(db: Int, keys: UInt64, expires: UInt64)
     case key(KeyRecord)
+    /// A key read at the structure level: checked, counted and sized, contents not kept.
+    case keyShape(KeyShape)
     case function(FunctionLibrary)
     case moduleAux(moduleID: UInt64, payload: [UInt8])
     case slotInfo(slot: UInt64, keys: UInt64, expires: UInt64)

@@ -1,13 +1,22 @@
 /// Walks an RDB file once, front to back, emitting events (format.md §1.5). Memory stays
 /// bounded by the largest single value, whatever the file size.
 public final class RDBReader {
+    /// How much of each key consumers need; either way every byte is checked.
+    public enum Level: Sendable {
+        /// Full records (`.key` events).
+        case values
+        /// Shapes only (`.keyShape` events): type, element count, sizes, metadata.
+        case structure
+    }
+
     public struct Options: Sendable {
         /// Try a version newer than this reader knows instead of refusing it.
         public var allowNewer = false
         /// Compute the CRC-64 while reading and fail on a mismatch.
         public var verifyChecksum = true
-        public init(allowNewer: Bool = false, verifyChecksum: Bool = true) {
-            self.allowNewer = allowNewer; self.verifyChecksum = verifyChecksum
+        public var level = Level.values
+        public init(allowNewer: Bool = false, verifyChecksum: Bool = true, level: Level = .values) {
+            self.allowNewer = allowNewer; self.verifyChecksum = verifyChecksum; self.level = level
         }
     }
 
@@ -177,15 +186,23 @@ public final class RDBReader {
                 var key: [UInt8]? = nil
                 do {
                     key = try decoder.readString()
-                    let (value, encoding) = try decoder.readValue(type)
-                    let record = KeyRecord(
-                        db: db, key: key ?? [], value: value, expireAtMs: expireAt,
-                        metadata: RecordMetadata(encoding: encoding, typeByte: op, lruIdleSeconds: idle, lfuFreq: freq,
-                                                 offset: start, serializedBytes: input.offset - start))
-                    try handle(.key(record))
+                    if options.level == .structure {
+                        let (elements, longest, encoding) = try decoder.readValueShape(type)
+                        try handle(.keyShape(KeyShape(
+                            db: db, key: key ?? [], type: type.dataType, expireAtMs: expireAt,
+                            elementCount: elements, longestElement: longest,
+                            metadata: RecordMetadata(encoding: encoding, typeByte: op, lruIdleSeconds: idle, lfuFreq: freq,
+                                                     offset: start, serializedBytes: input.offset - start))))
+                    } else {
+                        let (value, encoding) = try decoder.readValue(type)
+                        try handle(.key(KeyRecord(
+                            db: db, key: key ?? [], value: value, expireAtMs: expireAt,
+                            metadata: RecordMetadata(encoding: encoding, typeByte: op, lruIdleSeconds: idle, lfuFreq: freq,
+                                                     offset: start, serializedBytes: input.offset - start))))
+                    }
                     if !decoder.warnings.isEmpty {
                         for w in decoder.warnings {
-                            try handle(.warning(RDBWarning(offset: w.offset, message: "key \(Quoting.redisCLI(record.key, limit: 60)): \(w.message)")))
+                            try handle(.warning(RDBWarning(offset: w.offset, message: "key \(Quoting.redisCLI(key ?? [], limit: 60)): \(w.message)")))
                         }
                         decoder.warnings.removeAll()
                     }

@@ -1,67 +1,78 @@
 /// Dispatch from a type byte to the value layout it denotes (format.md §5.0).
 extension RDBDecoder {
     /// Reads the value of a key record of `type`; returns it with its encoding name.
-    public func readValue(_ type: RDBType) throws -> (Value, encoding: String) {
+    public func readValue(_ type: RDBType) throws -> (Value, encoding: Encoding) {
         switch type {
         case .string:
             let s = try readString()
             return (.string(s), lastStringEncoding)
         case .list:
-            return (.list(try readPlainList()), type.encodingName)
+            return (.list(try readPlainList()), type.encoding)
         case .set:
-            return (.set(try readPlainList()), type.encodingName)
+            return (.set(try readPlainList()), type.encoding)
         case .zset, .zset2:
-            return (.zset(try readPlainSortedSet(binaryScores: type == .zset2)), type.encodingName)
+            return (.zset(try readPlainSortedSet(binaryScores: type == .zset2)), type.encoding)
         case .hash:
-            return (.hash(try readPlainHash()), type.encodingName)
+            return (.hash(try readPlainHash()), type.encoding)
         case .modulePreGA:
             throw RDBError(.unsupportedFeature, at: input.offset, expected: "a module value Redis 4.0 GA or later can read",
                            found: "the pre-release module format (type 6), which cannot be skipped without the module")
         case .module2:
-            return (.module(try readModuleValue()), type.encodingName)
+            return (.module(try readModuleValue()), type.encoding)
         case .hashZipmap:
             var h = HashValue()
             try withString("zipmap") { p, ctx in try Zipmap.decode(p, ctx, into: &h) }
-            return (.hash(h), type.encodingName)
+            return (.hash(h), type.encoding)
         case .listZiplist:
             var l = ByteList()
             try withString("ziplist") { p, ctx in
                 var it = try ZiplistIterator(p, ctx)
                 try it.forEach { $0.append(to: &l) }
             }
-            return (.list(l), type.encodingName)
+            return (.list(l), type.encoding)
         case .setIntset:
             var l = ByteList()
             try withString("intset") { p, ctx in try Intset.decode(p, ctx, into: &l) }
-            return (.set(l), type.encodingName)
+            return (.set(l), type.encoding)
         case .zsetZiplist:
-            return (.zset(try readPackedSortedSet(listpack: false)), type.encodingName)
+            return (.zset(try readPackedSortedSet(listpack: false)), type.encoding)
         case .hashZiplist:
-            return (.hash(try readPackedHash(listpack: false)), type.encodingName)
+            return (.hash(try readPackedHash(listpack: false)), type.encoding)
         case .listQuicklist:
-            return (.list(try readQuicklist()), type.encodingName)
+            return (.list(try readQuicklist()), type.encoding)
         case .listQuicklist2:
-            return (.list(try readQuicklist2()), type.encodingName)
+            return (.list(try readQuicklist2()), type.encoding)
         case .hashListpack:
-            return (.hash(try readPackedHash(listpack: true)), type.encodingName)
+            return (.hash(try readPackedHash(listpack: true)), type.encoding)
         case .zsetListpack:
-            return (.zset(try readPackedSortedSet(listpack: true)), type.encodingName)
+            return (.zset(try readPackedSortedSet(listpack: true)), type.encoding)
         case .setListpack:
             var l = ByteList()
             try withString("listpack") { p, ctx in
                 var it = try ListpackIterator(p, ctx)
                 try it.forEach { $0.append(to: &l) }
             }
-            return (.set(l), type.encodingName)
+            return (.set(l), type.encoding)
         case .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4, .streamListpacks5:
-            return (.stream(try readStream(type)), type.encodingName)
+            return (.stream(try readStream(type)), type.encoding)
         case .hashMetadataPreGA, .hashMetadata, .valkeyHash2:
-            return (.hash(try readHashWithFieldTTLs(type)), type.encodingName)
+            return (.hash(try readHashWithFieldTTLs(type)), type.encoding)
         case .hashListpackExPreGA, .hashListpackEx:
-            return (.hash(try readListpackHashWithFieldTTLs(type)), type.encodingName)
+            return (.hash(try readListpackHashWithFieldTTLs(type)), type.encoding)
         case .array:
-            return (.array(try readArray()), type.encodingName)
+            return (.array(try readArray()), type.encoding)
         }
+    }
+
+    /// Reads and checks a value without keeping it: element count, longest element, encoding.
+    /// Strings, most keys of most files, are skipped without being copied.
+    public func readValueShape(_ type: RDBType) throws -> (elements: Int, longest: Int, encoding: Encoding) {
+        if type == .string {
+            let n = try skipStringReturningLength()
+            return (n, n, lastStringEncoding)
+        }
+        let (value, encoding) = try readValue(type)
+        return (value.elementCount, value.longestElement, encoding)
     }
 
     // MARK: Plain (hash-table / linked-list / skiplist) encodings

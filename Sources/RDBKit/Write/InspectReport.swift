@@ -93,7 +93,7 @@ public struct InspectReport {
             if let h = d.resizeHint { line += "; RESIZEDB hint \(h.keys) keys, \(h.expires) with TTL" }
             out.append(line)
             out.append("  by type      " + Self.list(d.byType) { $0.rawValue })
-            out.append("  by encoding  " + Self.list(d.byEncoding) { $0 })
+            out.append("  by encoding  " + Self.list(d.byEncoding) { $0.name })
         }
         if s.emptyCollections > 0 { out.append("\(s.emptyCollections) empty collection(s): Redis skips these on load") }
         if !s.biggest.isEmpty {
@@ -127,7 +127,7 @@ extension InspectReport {
                 ("resize_hint", d.resizeHint.map { .object([("keys", .int(Int64($0.keys))), ("expires", .int(Int64($0.expires)))]) } ?? .null),
                 ("serialized_bytes", .int(d.serializedBytes)),
                 ("by_type", .object(d.byType.sorted { $0.key < $1.key }.map { ($0.key.rawValue, .int(Int64($0.value))) })),
-                ("by_encoding", .object(d.byEncoding.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) })),
+                ("by_encoding", .object(d.byEncoding.sorted { $0.key < $1.key }.map { ($0.key.name, .int(Int64($0.value))) })),
             ]))
         }
         let format: JSONValue = s.dialect.map {
@@ -142,7 +142,7 @@ extension InspectReport {
         let moduleAux: [JSONValue] = s.moduleAux.map { .object([("module", .string($0.name)), ("bytes", .int(Int64($0.bytes)))]) }
         let biggest: [JSONValue] = s.biggest.map { k in
             .object([("db", .int(Int64(k.db))), ("key", .bytes(k.key)), ("type", .string(k.type.rawValue)),
-                     ("encoding", .string(k.encoding)), ("elements", .int(Int64(k.elements))),
+                     ("encoding", .string(k.encoding.name)), ("elements", .int(Int64(k.elements))),
                      ("serialized_bytes", .int(k.serializedBytes)), ("offset", .int(k.offset))])
         }
         let checksum: JSONValue = .object([

@@ -42,14 +42,16 @@ struct Inspect: ParsableCommand {
         let opened: Input.Opened
         do { opened = try Input.open(path) } catch let e as RDBError { return (nil, e) } catch { return (nil, nil) }
         let input = BufferedReader(opened.source)
-        let rdb = RDBReader(input: input, options: reader.readerOptions)
+        var options = reader.readerOptions
+        options.level = .structure
+        let rdb = RDBReader(input: input, options: options)
         var builder = FileSummaryBuilder(topCount: topCount, nowMs: now?.ms)
         let progress = Progress(total: opened.fileSize)
         var failure: RDBError? = nil
         do {
             try rdb.read { event in
                 builder.consume(event)
-                if case .key = event { progress.update(input.offset) }
+                if case .keyShape = event { progress.update(input.offset) }
             }
         } catch let e as RDBError {
             failure = e
