@@ -1,10 +1,19 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct RDBTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rdbtool",
         abstract: "Inspect, dump and check Redis and Valkey persistence files (RDB and AOF).",
-        subcommands: [Inspect.self]
+        subcommands: [Inspect.self, Dump.self]
     )
+
+    static func main() {
+        // A closed pipe (`rdbtool dump | head`) must end output quietly, not kill the process.
+        signal(SIGPIPE, SIG_IGN)
+        main(nil)
+    }
 }

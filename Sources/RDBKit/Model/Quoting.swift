@@ -1,5 +1,5 @@
-/// Renders bytes the way redis-cli shows them: printable ASCII as is, inside double quotes
-/// when anything needs escaping or the text is empty or has spaces or quotes.
+/// Renders bytes as redis-cli shows a bulk string (`sdscatrepr`): always in double quotes,
+/// printable ASCII as is, `\n \r \t \a \b \\ \"` escaped, other bytes as `\xhh`.
 public enum Quoting {
     public static func redisCLI<C: Collection>(_ bytes: C, limit: Int = .max) -> String where C.Element == UInt8 {
         var out = "\""

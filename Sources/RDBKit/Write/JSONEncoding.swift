@@ -1,17 +1,263 @@
-// Temporary stand-in until the writers land.
-enum JSONEncoding {
-    static func appendDouble(_ d: Double, to out: OutputBuffer) { out.append(d.description) }
-    static func appendString(_ b: [UInt8], to out: OutputBuffer) {
-        out.append(UInt8(ascii: "\""))
-        for c in b {
-            switch c {
-            case 0x22: out.append("\\\"")
-            case 0x5C: out.append("\\\\")
-            case 0..<0x20: out.append("\\u00" + (c < 16 ? "0" : "") + String(c, radix: 16))
-            default: out.append(c)
+/// Byte-level JSON building blocks for the dump writers (jsonl.md, "Bytes"): Redis strings
+/// become JSON strings when they are valid UTF-8 and `{"b64":"..."}` objects otherwise;
+/// numbers are written without going through `String` where it matters.
+public enum JSONEncoding {
+    // MARK: Output buffer entry points (reports)
+
+    /// Appends `bytes` as a JSON string, or as `{"b64":"..."}` when they are not valid UTF-8.
+    public static func appendBytes(_ bytes: UnsafeRawBufferPointer, to out: OutputBuffer) {
+        var sink = out
+        appendBytes(bytes, to: &sink)
+    }
+
+    /// Appends text known to be valid UTF-8 (a Swift `String`'s `utf8`: names and labels,
+    /// never raw data) as a JSON string, without validating it again.
+    public static func appendString<C: Collection>(_ utf8: C, to out: OutputBuffer) where C.Element == UInt8 {
+        var sink = out
+        appendString(utf8, to: &sink)
+    }
+
+    /// Appends a number as jsonl.md writes scores: the shortest round-trip form, infinities
+    /// as the strings `"inf"` / `"-inf"`.
+    public static func appendDouble(_ v: Double, to out: OutputBuffer) {
+        var sink = out
+        appendDouble(v, to: &sink)
+    }
+
+    // MARK: Bytes
+
+    /// Appends `bytes` as a JSON string, or as `{"b64":"..."}` when they are not valid UTF-8.
+    static func appendBytes<S: ByteSink & ~Copyable>(_ bytes: UnsafeRawBufferPointer, to sink: inout S) {
+        if isPlainASCII(bytes) {
+            sink.append(quote)
+            sink.append(bytes)
+            sink.append(quote)
+        } else if isValidUTF8(bytes) {
+            appendEscaped(bytes, to: &sink)
+        } else {
+            sink.append("{\"b64\":\"")
+            appendBase64(bytes, to: &sink)
+            sink.append("\"}")
+        }
+    }
+
+    static func appendBytes<S: ByteSink & ~Copyable>(_ bytes: [UInt8], to sink: inout S) {
+        bytes.withUnsafeBytes { appendBytes($0, to: &sink) }
+    }
+
+    static func appendString<S: ByteSink & ~Copyable, C: Collection>(_ utf8: C, to sink: inout S) where C.Element == UInt8 {
+        // nil when the text is not contiguous (a bridged or lazily decoded string).
+        if utf8.withContiguousStorageIfAvailable({ appendKnownUTF8(UnsafeRawBufferPointer($0), to: &sink) }) == nil {
+            Array(utf8).withUnsafeBytes { appendKnownUTF8($0, to: &sink) }
+        }
+    }
+
+    private static func appendKnownUTF8<S: ByteSink & ~Copyable>(_ bytes: UnsafeRawBufferPointer, to sink: inout S) {
+        if isPlainASCII(bytes) {
+            sink.append(quote)
+            sink.append(bytes)
+            sink.append(quote)
+        } else {
+            appendEscaped(bytes, to: &sink)
+        }
+    }
+
+    /// Appends standard base64 with padding (RFC 4648 §4).
+    static func appendBase64<S: ByteSink & ~Copyable>(_ bytes: UnsafeRawBufferPointer, to sink: inout S) {
+        // Encoded through a stack chunk so the sink sees a few large appends, not one call
+        // per character.
+        let chunkInput = 3 * 256
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4 * 256) { scratch in
+            base64Alphabet.withUnsafeBufferPointer { alphabet in
+                var i = 0
+                let n = bytes.count
+                while i < n {
+                    let end = Swift.min(n, i + chunkInput)
+                    var o = 0
+                    while i + 3 <= end {
+                        let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                        scratch[o] = alphabet[Int(v >> 18)]
+                        scratch[o + 1] = alphabet[Int((v >> 12) & 63)]
+                        scratch[o + 2] = alphabet[Int((v >> 6) & 63)]
+                        scratch[o + 3] = alphabet[Int(v & 63)]
+                        i += 3
+                        o += 4
+                    }
+                    if i < end {  // the last 1 or 2 bytes of the input
+                        let two = end - i == 2
+                        let v = UInt32(bytes[i]) << 16 | (two ? UInt32(bytes[i + 1]) << 8 : 0)
+                        scratch[o] = alphabet[Int(v >> 18)]
+                        scratch[o + 1] = alphabet[Int((v >> 12) & 63)]
+                        scratch[o + 2] = two ? alphabet[Int((v >> 6) & 63)] : UInt8(ascii: "=")
+                        scratch[o + 3] = UInt8(ascii: "=")
+                        i = end
+                        o += 4
+                    }
+                    sink.append(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(scratch)[0..<o]))
+                }
             }
         }
-        out.append(UInt8(ascii: "\""))
     }
-    static func appendBytes(_ p: UnsafeRawBufferPointer, to out: OutputBuffer) { appendString(Array(p), to: out) }
+
+    // MARK: Numbers
+
+    /// A score as jsonl.md writes it: a JSON number with the fewest digits that read back as
+    /// the same double, or the strings `"inf"` / `"-inf"` (and `"nan"`, which no zset can hold
+    /// but an array element could).
+    static func appendDouble<S: ByteSink & ~Copyable>(_ v: Double, to sink: inout S) {
+        if v.isFinite {
+            appendDoubleText(v, to: &sink)
+        } else {
+            sink.append(quote)
+            appendDoubleText(v, to: &sink)
+            sink.append(quote)
+        }
+    }
+
+    /// The shortest text that parses back (with `strtod`, as Redis parses scores) to exactly
+    /// `v`: integral values below 2^53 as plain integers (`3`, `-0`), others as Swift's
+    /// shortest round-trip rendering (`1.5`, `1e+300`), and `inf` / `-inf` / `nan`.
+    static func appendDoubleText<S: ByteSink & ~Copyable>(_ v: Double, to sink: inout S) {
+        if v.isNaN {
+            sink.append("nan")
+        } else if v.isInfinite {
+            sink.append(v < 0 ? "-inf" : "inf")
+        } else if v == v.rounded(.towardZero) && v.magnitude < 9_007_199_254_740_992 {
+            // Keeps the sign of -0.0, which Int64 conversion would drop.
+            if v == 0 && v.sign == .minus { sink.append(UInt8(ascii: "-")) }
+            sink.appendDecimal(Int64(v))
+        } else {
+            sink.append(text: v.description)
+        }
+    }
+
+    /// The decimal text of an unsigned 64-bit value (stream ids and counters use the full
+    /// range).
+    static func appendDecimal<S: ByteSink & ~Copyable>(_ v: UInt64, to sink: inout S) {
+        if let signed = Int64(exactly: v) {
+            sink.appendDecimal(signed)
+        } else {
+            // v / 10 always fits an Int64; the last digit follows it.
+            sink.appendDecimal(Int64(v / 10))
+            sink.append(UInt8(48 + v % 10))
+        }
+    }
+
+    /// `"<ms>-<seq>"`, the form `XRANGE` replies with.
+    static func appendStreamID<S: ByteSink & ~Copyable>(_ id: StreamID, to sink: inout S) {
+        sink.append(quote)
+        appendStreamIDText(id, to: &sink)
+        sink.append(quote)
+    }
+
+    /// `<ms>-<seq>` without quotes.
+    static func appendStreamIDText<S: ByteSink & ~Copyable>(_ id: StreamID, to sink: inout S) {
+        appendDecimal(id.ms, to: &sink)
+        sink.append(UInt8(ascii: "-"))
+        appendDecimal(id.seq, to: &sink)
+    }
+
+    // MARK: Validation
+
+    /// True when `bytes` are well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates,
+    /// nothing above U+10FFFF), the same test a strict decoder applies.
+    public static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            // Skip ASCII a word at a time: most keys and values are ASCII.
+            while i + 8 <= n && bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & highBits == 0 {
+                i += 8
+            }
+            guard i < n else { break }
+            let b0 = bytes[i]
+            if b0 < 0x80 { i += 1; continue }
+            let length: Int
+            var lower: UInt8 = 0x80, upper: UInt8 = 0xBF  // range of the second byte
+            switch b0 {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; lower = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; upper = 0x9F
+            case 0xF0: length = 4; lower = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; upper = 0x8F
+            default: return false
+            }
+            guard i + length <= n, (lower...upper).contains(bytes[i + 1]) else { return false }
+            for k in 2..<length where bytes[i + k] & 0xC0 != 0x80 { return false }
+            i += length
+        }
+        return true
+    }
+
+    // MARK: Internals
+
+    static let quote = UInt8(ascii: "\"")
+    static let highBits: UInt64 = 0x8080_8080_8080_8080
+    static let lowBits: UInt64 = 0x0101_0101_0101_0101
+    static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// True when every byte is printable-or-space ASCII other than `"` and `\`, so the bytes
+    /// are their own JSON string body. Checked eight bytes at a time (SWAR).
+    static func isPlainASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let n = bytes.count
+        var i = 0
+        while i + 8 <= n {
+            let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // Any byte >= 0x80, any byte < 0x20, any `"` (0x22), any `\` (0x5C).
+            let special = w | hasByteBelow0x20(w) | hasZeroByte(w ^ (lowBits &* 0x22)) | hasZeroByte(w ^ (lowBits &* 0x5C))
+            if special & highBits != 0 { return false }
+            i += 8
+        }
+        while i < n {
+            let b = bytes[i]
+            if b < 0x20 || b >= 0x80 || b == 0x22 || b == 0x5C { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// High bit set in some byte iff `w` has a zero byte (exact as a yes/no answer).
+    @inline(__always) static func hasZeroByte(_ w: UInt64) -> UInt64 {
+        (w &- lowBits) & ~w & highBits
+    }
+
+    /// High bit set in some byte iff `w` has a byte below 0x20 (exact as a yes/no answer).
+    @inline(__always) static func hasByteBelow0x20(_ w: UInt64) -> UInt64 {
+        (w &- lowBits &* 0x20) & ~w & highBits
+    }
+
+    /// Writes valid UTF-8 as a JSON string: runs of ordinary bytes are copied whole, and only
+    /// `"`, `\` and control characters are escaped.
+    static func appendEscaped<S: ByteSink & ~Copyable>(_ bytes: UnsafeRawBufferPointer, to sink: inout S) {
+        sink.append(quote)
+        var runStart = 0
+        for i in 0..<bytes.count {
+            let b = bytes[i]
+            guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+            if runStart < i { sink.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<i])) }
+            runStart = i + 1
+            sink.append(UInt8(ascii: "\\"))
+            switch b {
+            case 0x22: sink.append(quote)
+            case 0x5C: sink.append(UInt8(ascii: "\\"))
+            case 0x0A: sink.append(UInt8(ascii: "n"))
+            case 0x0D: sink.append(UInt8(ascii: "r"))
+            case 0x09: sink.append(UInt8(ascii: "t"))
+            case 0x08: sink.append(UInt8(ascii: "b"))
+            case 0x0C: sink.append(UInt8(ascii: "f"))
+            default:
+                sink.append("u00")
+                sink.append(hexDigit(b >> 4))
+                sink.append(hexDigit(b & 15))
+            }
+        }
+        if runStart < bytes.count { sink.append(UnsafeRawBufferPointer(rebasing: bytes[runStart...])) }
+        sink.append(quote)
+    }
+
+    @inline(__always) static func hexDigit(_ v: UInt8) -> UInt8 {
+        v < 10 ? 48 + v : 87 + v  // 87 + 10 == UInt8(ascii: "a")
+    }
 }

@@ -1,0 +1,73 @@
+/// The bytes of one record while a writer renders it, before they go to the `OutputBuffer`
+/// in one append.
+///
+/// Writers append a few bytes at a time, several times per element. On `[UInt8]` each append
+/// pays for a uniqueness check and generic bookkeeping, and on the `OutputBuffer` also for a
+/// runtime exclusivity check; here it is a capacity check and a copy, about twice as fast as
+/// an array. Noncopyable, so the storage has exactly one owner.
+struct RecordBuffer: ~Copyable {
+    private var base: UnsafeMutableRawPointer
+    private(set) var count = 0
+    private(set) var capacity: Int
+    private let initialCapacity: Int
+    /// Scratch for `Decimal64`, which renders into an array.
+    private var digits: [UInt8] = []
+
+    init(capacity: Int = 1 << 12) {
+        initialCapacity = Swift.max(capacity, 16)
+        self.capacity = initialCapacity
+        base = .allocate(byteCount: initialCapacity, alignment: 1)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(toFit: 1) }
+        base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress else { return }
+        if capacity - count < bytes.count { grow(toFit: bytes.count) }
+        (base + count).copyMemory(from: source, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func appendDecimal(_ v: Int64) {
+        // Decimal64 renders into an array: the scratch is emptied only now and then, as
+        // emptying an array costs more than rendering a number into it.
+        if digits.count > 4000 { digits.removeAll(keepingCapacity: true) }
+        let start = digits.count
+        Decimal64.append(v, to: &digits)
+        digits.withUnsafeBytes { append(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+    }
+
+    /// The bytes appended so far, valid only inside `body`.
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// Empties the buffer, returning to the initial capacity when it grew above `limit`, so
+    /// one huge record does not pin its memory for the rest of the run.
+    mutating func removeAll(shrinkingAbove limit: Int) {
+        count = 0
+        if capacity > limit {
+            base.deallocate()
+            capacity = initialCapacity
+            base = .allocate(byteCount: capacity, alignment: 1)
+        }
+    }
+
+    @inline(never)
+    private mutating func grow(toFit extra: Int) {
+        let newCapacity = Swift.max(capacity * 2, count + extra)
+        let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 1)
+        newBase.copyMemory(from: base, byteCount: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import RDBKit
+
+struct Dump: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write every record of an RDB file to standard output, in file order.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case jsonl, json, resp, keys, csv
+    }
+
+    @Argument(help: "The RDB file (`-` for standard input; gzip is detected).")
+    var file: String
+
+    @Option(help: "jsonl (the JSONL record contract), json (one array), resp (commands that rebuild the dataset), keys, or csv.")
+    var format: Format = .jsonl
+
+    @Flag(help: "Add encoding, lru_idle_s, lfu_freq, offset and serialized_bytes to JSON records.")
+    var withMetadata = false
+
+    @OptionGroup var filters: FilterOptions
+    @OptionGroup var reader: ReaderOptions
+
+    func run() throws {
+        let filter = try filters.makeFilter()
+        let out = OutputBuffer(fd: 1)
+        let writer: RecordWriter = switch format {
+        case .jsonl: JSONLWriter(output: out, framing: .lines, withMetadata: withMetadata)
+        case .json: JSONLWriter(output: out, framing: .array, withMetadata: withMetadata)
+        case .resp: RESPWriter(output: out)
+        case .keys: KeysWriter(output: out)
+        case .csv: CSVWriter(output: out)
+        }
+        let includeFunctions = !filters.selectsKeys
+        do {
+            let opened = try Input.open(file)
+            let input = BufferedReader(opened.source)
+            let progress = Progress(total: opened.fileSize)
+            defer { progress.finish() }
+            try writer.begin()
+            try RDBReader(input: input, options: reader.readerOptions).read { event in
+                switch event {
+                case .key(let r):
+                    guard filter.accepts(r) else { return }
+                    try writer.write(r)
+                    try out.maybeFlush()
+                    progress.update(input.offset)
+                case .function(let f) where includeFunctions:
+                    try writer.write(f)
+                case .warning(let w):
+                    Console.error("\(file): warning: \(w)")
+                default:
+                    break
+                }
+            }
+            try writer.finish()
+            try out.flush()
+        } catch {
+            // Keep what was written: every record before the fault is whole.
+            try? out.flush()
+            throw fail(file, error)
+        }
+    }
+}
