@@ -1,9 +1,11 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The key selection of `dump` and the analyses: by database, Redis glob, regular expression,
 /// type, expiry and size. Every criterion left unset accepts everything; set criteria must
 /// all accept a record.
-public struct KeyFilter: Sendable {
+public struct KeyFilter {
     /// Databases to keep; nil keeps all.
     public var dbs: Set<Int>?
     /// Redis glob patterns (`KEYS`/`SCAN MATCH` syntax, on bytes); a key is kept when any
@@ -20,7 +22,7 @@ public struct KeyFilter: Sendable {
     /// The regular expression's source, as given.
     public let regexPattern: String?
 
-    private let regex: NSRegularExpression?
+    private let regex: Regex<AnyRegexOutput>?
 
     /// A regular expression that does not compile.
     public struct InvalidRegex: Error, CustomStringConvertible {
@@ -30,7 +32,8 @@ public struct KeyFilter: Sendable {
     }
 
     /// - Parameters:
-    ///   - regex: an ICU regular expression searched for anywhere in the key, which is decoded
+    ///   - regex: a regular expression (Swift `Regex` syntax, PCRE-like) searched for anywhere in
+    ///     the key, which is decoded
     ///     as UTF-8 (invalid bytes become U+FFFD).
     ///   - now: defaults to the current time.
     /// - Throws: `InvalidRegex` when `regex` does not compile.
@@ -40,14 +43,14 @@ public struct KeyFilter: Sendable {
         self.globs = globs
         self.types = types
         self.skipExpired = skipExpired
-        self.now = now ?? Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        self.now = now ?? Self.currentTimeMs()
         self.minBytes = minBytes
         self.regexPattern = regex
         if let regex {
             do {
-                self.regex = try NSRegularExpression(pattern: regex)
+                self.regex = try Regex(regex)
             } catch {
-                throw InvalidRegex(pattern: regex, reason: error.localizedDescription)
+                throw InvalidRegex(pattern: regex, reason: "\(error)")
             }
         } else {
             self.regex = nil
@@ -60,11 +63,15 @@ public struct KeyFilter: Sendable {
         if let dbs, !dbs.contains(db) { return false }
         if !globs.isEmpty && !globs.contains(where: { KeyFilter.globMatches(pattern: $0, key) }) { return false }
         if let regex {
-            let text = String(decoding: key, as: UTF8.self)
-            let all = NSRange(text.startIndex..<text.endIndex, in: text)
-            if regex.firstMatch(in: text, range: all) == nil { return false }
+            if String(decoding: key, as: UTF8.self).firstMatch(of: regex) == nil { return false }
         }
         return true
+    }
+
+    static func currentTimeMs() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 
     public func accepts(_ r: KeyRecord) -> Bool {

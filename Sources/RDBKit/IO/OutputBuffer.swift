@@ -30,24 +30,40 @@ public final class OutputBuffer {
     public func append(_ s: String) { bytes.append(contentsOf: s.utf8) }
     public func appendDecimal(_ v: Int64) { Decimal64.append(v, to: &bytes) }
 
+    func appendInPlace(maxCount: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxCount) { tmp in
+            let n = body(tmp.baseAddress!)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: tmp[0..<n]))
+        }
+    }
+
     /// Flushes when the buffer is large; call after each record.
     @inlinable public func maybeFlush() throws { if shouldFlush { try flush() } }
     @usableFromInline var shouldFlush: Bool { bytes.count >= flushThreshold }
 
     public func flush() throws {
         guard let fd, !bytes.isEmpty else { return }
-        try bytes.withUnsafeBytes { p in
-            var off = 0
-            while off < p.count {
-                let n = write(fd, p.baseAddress! + off, p.count - off)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw OutputError(errno: errno)
-                }
-                off += n
-            }
-        }
+        try bytes.withUnsafeBytes { try Self.writeAll(fd, $0) }
         bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends `p`; a large block goes straight to the descriptor instead of growing the buffer.
+    public func appendLarge(_ p: UnsafeRawBufferPointer) throws {
+        guard let fd, p.count >= flushThreshold else { append(p); return }
+        try flush()
+        try Self.writeAll(fd, p)
+    }
+
+    private static func writeAll(_ fd: Int32, _ p: UnsafeRawBufferPointer) throws {
+        var off = 0
+        while off < p.count {
+            let n = write(fd, p.baseAddress! + off, p.count - off)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw OutputError(errno: errno)
+            }
+            off += n
+        }
     }
 }
 

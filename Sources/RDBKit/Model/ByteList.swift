@@ -52,6 +52,13 @@ public struct ByteList: RandomAccessCollection, Sendable, Equatable {
         ends.append(storage.count)
     }
 
+    /// Keeps the first `count` elements.
+    public mutating func truncate(to count: Int) {
+        guard count < ends.count else { return }
+        storage.removeLast(storage.count - (count == 0 ? 0 : ends[count - 1]))
+        ends.removeLast(ends.count - count)
+    }
+
     public mutating func removeAll() {
         storage.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)

@@ -101,6 +101,47 @@ public struct StreamEntry: Sendable, Equatable {
     public init(id: StreamID, fieldsAndValues: ByteList) { self.id = id; self.fieldsAndValues = fieldsAndValues }
 }
 
+/// A stream's entries, packed: one `ByteList` holds every entry's fields and values in turn.
+/// Streams of millions of small entries would otherwise cost two allocations per entry.
+public struct StreamEntries: RandomAccessCollection, ExpressibleByArrayLiteral, Sendable, Equatable {
+    public private(set) var ids: [StreamID] = []
+    /// `ends[i]` is the index in `items` after entry `i`'s last field or value.
+    private var ends: [Int] = []
+    /// Every entry's field/value pairs, interleaved, entry after entry. The decoder appends
+    /// an entry's items here, then closes the entry.
+    public internal(set) var items = ByteList()
+
+    public init() {}
+    public init(arrayLiteral entries: StreamEntry...) { for e in entries { append(e) } }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { ids.count }
+
+    /// Entry `i`, its fields and values copied out; writers use `itemRange` on `items` instead.
+    public subscript(i: Int) -> StreamEntry {
+        var fv = ByteList()
+        for j in itemRange(i) { fv.append(items[j]) }
+        return StreamEntry(id: ids[i], fieldsAndValues: fv)
+    }
+
+    /// The positions in `items` of entry `i`'s fields and values.
+    public func itemRange(_ i: Int) -> Range<Int> { (i == 0 ? 0 : ends[i - 1])..<ends[i] }
+
+    public mutating func append(_ e: StreamEntry) {
+        for j in e.fieldsAndValues.indices { items.append(e.fieldsAndValues[j]) }
+        close(id: e.id)
+    }
+
+    /// Ends the entry whose items were appended since the previous one, giving it `id`.
+    mutating func close(id: StreamID) {
+        ids.append(id)
+        ends.append(items.count)
+    }
+
+    /// Drops the items appended since the last closed entry (a deleted entry's).
+    mutating func discardOpenEntry(keeping count: Int) { items.truncate(to: count) }
+}
+
 public struct StreamPendingEntry: Sendable, Equatable {
     public var id: StreamID
     public var deliveryTimeMs: Int64
@@ -143,7 +184,7 @@ public struct StreamIdempotency: Sendable, Equatable {
 }
 
 public struct StreamValue: Sendable, Equatable {
-    public var entries: [StreamEntry] = []
+    public var entries = StreamEntries()
     public var length: UInt64 = 0
     public var lastID = StreamID.zero
     /// nil before stream v2 (RDB 10), which does not carry them.

@@ -58,7 +58,7 @@ extension RDBDecoder {
 
     /// Decodes one node's listpack (§5.12.2); returns its number of live entries.
     private func decodeNode(_ p: UnsafeRawBufferPointer, _ ctx: BlobContext, master: StreamID,
-                            into entries: inout [StreamEntry]) throws -> UInt64 {
+                            into entries: inout StreamEntries) throws -> UInt64 {
         var it = try ListpackIterator(p, ctx)
         func int(_ what: String) throws -> Int64 {
             guard let e = try it.next() else { throw ctx.error(at: 0, expected: what, found: "end of the node") }
@@ -91,18 +91,19 @@ extension RDBDecoder {
                 throw ctx.error(at: 0, expected: "entry ids in increasing order", found: "\(id) after \(previous)")
             }
             previous = id
-            var fv = ByteList()
+            // Items go straight into the stream's packed storage; a deleted entry's are dropped.
+            let itemsBefore = entries.items.count
             let elements: Int64
             if flags & Self.sameFieldsFlag != 0 {
                 for f in 0..<masterFields.count {
-                    masterFields.withElement(f) { fv.append($0) }
-                    try element("an entry value").append(to: &fv)
+                    masterFields.withElement(f) { entries.items.append($0) }
+                    try element("an entry value").append(to: &entries.items)
                 }
                 elements = 3 + Int64(masterFields.count)
             } else {
                 let k = try int("the entry's field count")
                 guard k >= 0, k <= Int64(p.count) else { throw ctx.error(at: 0, expected: "a field count", found: "\(k)") }
-                for _ in 0..<(2 * k) { try element("an entry field or value").append(to: &fv) }
+                for _ in 0..<(2 * k) { try element("an entry field or value").append(to: &entries.items) }
                 elements = 4 + 2 * k
             }
             let lpCount = try int("the entry's element count")
@@ -111,9 +112,10 @@ extension RDBDecoder {
             }
             if flags & Self.deletedFlag != 0 {
                 dead += 1
+                entries.discardOpenEntry(keeping: itemsBefore)
             } else {
                 live += 1
-                entries.append(StreamEntry(id: id, fieldsAndValues: fv))
+                entries.close(id: id)
             }
         }
         guard live == count, dead == deleted else {

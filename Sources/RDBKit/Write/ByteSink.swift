@@ -4,6 +4,8 @@ protocol ByteSink: ~Copyable {
     mutating func append(_ byte: UInt8)
     mutating func append(_ bytes: UnsafeRawBufferPointer)
     mutating func appendDecimal(_ v: Int64)
+    /// Lets `body` write up to `maxCount` bytes in place; `body` returns how many it wrote.
+    mutating func appendInPlace(maxCount: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int)
 }
 
 extension ByteSink where Self: ~Copyable {
@@ -26,4 +28,10 @@ extension OutputBuffer: ByteSink {}
 extension Array: ByteSink where Element == UInt8 {
     mutating func append(_ bytes: UnsafeRawBufferPointer) { append(contentsOf: bytes) }
     mutating func appendDecimal(_ v: Int64) { Decimal64.append(v, to: &self) }
+    mutating func appendInPlace(maxCount: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        Swift.withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxCount) { tmp in
+            let n = body(tmp.baseAddress!)
+            append(contentsOf: UnsafeBufferPointer(rebasing: tmp[0..<n]))
+        }
+    }
 }

@@ -230,31 +230,43 @@ public enum JSONEncoding {
 
     /// Writes valid UTF-8 as a JSON string: runs of ordinary bytes are copied whole, and only
     /// `"`, `\` and control characters are escaped.
-    static func appendEscaped<S: ByteSink & ~Copyable>(_ bytes: UnsafeRawBufferPointer, to sink: inout S) {
-        sink.append(quote)
-        var runStart = 0
-        for i in 0..<bytes.count {
-            let b = bytes[i]
-            guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
-            if runStart < i { sink.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<i])) }
-            runStart = i + 1
-            sink.append(UInt8(ascii: "\\"))
-            switch b {
-            case 0x22: sink.append(quote)
-            case 0x5C: sink.append(UInt8(ascii: "\\"))
-            case 0x0A: sink.append(UInt8(ascii: "n"))
-            case 0x0D: sink.append(UInt8(ascii: "r"))
-            case 0x09: sink.append(UInt8(ascii: "t"))
-            case 0x08: sink.append(UInt8(ascii: "b"))
-            case 0x0C: sink.append(UInt8(ascii: "f"))
-            default:
-                sink.append("u00")
-                sink.append(hexDigit(b >> 4))
-                sink.append(hexDigit(b & 15))
-            }
+    /// For each byte, its JSON string form packed little-endian in the low bytes and its length
+    /// in the top byte: the byte itself, a two-byte escape, or `\u00XX`.
+    static let escapeTable: [UInt64] = (0..<256).map { (b: Int) -> UInt64 in
+        let seq: [UInt8]
+        switch b {
+        case 0x22: seq = Array(#"\""#.utf8)
+        case 0x5C: seq = Array(#"\\"#.utf8)
+        case 0x0A: seq = Array(#"\n"#.utf8)
+        case 0x0D: seq = Array(#"\r"#.utf8)
+        case 0x09: seq = Array(#"\t"#.utf8)
+        case 0x08: seq = Array(#"\b"#.utf8)
+        case 0x0C: seq = Array(#"\f"#.utf8)
+        case 0..<0x20: seq = Array(#"\u00"#.utf8) + [hexDigit(UInt8(b) >> 4), hexDigit(UInt8(b) & 15)]
+        default: seq = [UInt8(b)]
         }
-        if runStart < bytes.count { sink.append(UnsafeRawBufferPointer(rebasing: bytes[runStart...])) }
-        sink.append(quote)
+        var packed = UInt64(seq.count) << 56
+        for (i, c) in seq.enumerated() { packed |= UInt64(c) << (8 * i) }
+        return packed
+    }
+
+    static func appendEscaped<S: ByteSink & ~Copyable>(_ bytes: UnsafeRawBufferPointer, to sink: inout S) {
+        // Each byte becomes one 8-byte store of its table entry, advancing by its length (up
+        // to six for `\u00XX`); the two spare bytes of slack absorb the last store's overhang.
+        sink.appendInPlace(maxCount: bytes.count * 6 + 10) { out in
+            let raw = UnsafeMutableRawPointer(out)
+            var o = 1
+            out[0] = quote
+            escapeTable.withUnsafeBufferPointer { table in
+                for b in bytes {
+                    let e = table[Int(b)]
+                    (raw + o).storeBytes(of: e.littleEndian, as: UInt64.self)
+                    o += Int(e >> 56)
+                }
+            }
+            out[o] = quote
+            return o + 1
+        }
     }
 
     @inline(__always) static func hexDigit(_ v: UInt8) -> UInt8 {

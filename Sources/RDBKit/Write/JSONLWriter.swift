@@ -194,20 +194,21 @@ public final class JSONLWriter: RecordWriter {
         b.append(",\"entries_added\":")
         appendOptional(s.entriesAdded, to: &b)
         b.append(",\"entries\":[")
-        for (n, entry) in s.entries.enumerated() {
-            b.append(n == 0 ? "[" : ",[")
-            JSONEncoding.appendStreamID(entry.id, to: &b)
-            b.append(",[")
-            entry.fieldsAndValues.withUnsafeElements { pairs in
-                for f in stride(from: 0, to: pairs.count - 1, by: 2) {
-                    b.append(f == 0 ? "[" : ",[")
-                    JSONEncoding.appendBytes(pairs[f], to: &b)
+        s.entries.items.withUnsafeElements { items in
+            for n in s.entries.indices {
+                b.append(n == 0 ? "[" : ",[")
+                JSONEncoding.appendStreamID(s.entries.ids[n], to: &b)
+                b.append(",[")
+                let range = s.entries.itemRange(n)
+                for f in stride(from: range.lowerBound, to: range.upperBound - 1, by: 2) {
+                    b.append(f == range.lowerBound ? "[" : ",[")
+                    JSONEncoding.appendBytes(items[f], to: &b)
                     b.append(UInt8(ascii: ","))
-                    JSONEncoding.appendBytes(pairs[f + 1], to: &b)
+                    JSONEncoding.appendBytes(items[f + 1], to: &b)
                     b.append(UInt8(ascii: "]"))
                 }
+                b.append("]]")
             }
-            b.append("]]")
         }
         b.append("],\"groups\":[")
         for (n, group) in s.groups.sorted(by: { $0.name.lexicographicallyPrecedes($1.name) }).enumerated() {

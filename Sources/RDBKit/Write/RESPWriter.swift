@@ -115,13 +115,14 @@ public final class RESPWriter: RecordWriter {
             c.bulk("x")
             c.bulk("y")
         }
-        for entry in s.entries {
-            let pairs = entry.fieldsAndValues.count / 2
-            c.command("XADD", arguments: 2 + 2 * pairs)
-            c.bulk(key)
-            c.bulk(entry.id)
-            entry.fieldsAndValues.withUnsafeElements { items in
-                for i in 0..<(2 * pairs) { c.bulk(items[i]) }
+        s.entries.items.withUnsafeElements { items in
+            for n in s.entries.indices {
+                let range = s.entries.itemRange(n)
+                let pairs = range.count / 2
+                c.command("XADD", arguments: 2 + 2 * pairs)
+                c.bulk(key)
+                c.bulk(s.entries.ids[n])
+                for i in range.lowerBound..<(range.lowerBound + 2 * pairs) { c.bulk(items[i]) }
             }
         }
         // Restores the last id (entries after the last one kept may have been deleted) and,

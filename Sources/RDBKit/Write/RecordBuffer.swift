@@ -36,6 +36,12 @@ struct RecordBuffer: ~Copyable {
         count += bytes.count
     }
 
+    @inline(__always)
+    mutating func appendInPlace(maxCount: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        if capacity - count < maxCount { grow(toFit: maxCount) }
+        count += body((base + count).assumingMemoryBound(to: UInt8.self))
+    }
+
     mutating func appendDecimal(_ v: Int64) {
         // Decimal64 renders into an array: the scratch is emptied only now and then, as
         // emptying an array costs more than rendering a number into it.
