@@ -34,7 +34,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RDBKitTests",
-            dependencies: ["RDBKit"]
+            // The CLI tests run the built executable.
+            dependencies: ["RDBKit", "rdbtool"]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -68,7 +68,7 @@ public final class BufferedReader {
     public func append(_ n: Int, to out: inout [UInt8]) throws {
         var left = n
         while left > 0 {
-            if pos == end { try fill(1) }
+            if pos == end, !(try fillUpTo(1)) { throw truncated(left) }
             let take = min(left, end - pos)
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[pos..<pos + take]))
             pos += take
@@ -79,7 +79,7 @@ public final class BufferedReader {
     public func skip(_ n: Int) throws {
         var left = n
         while left > 0 {
-            if pos == end { try fill(1) }
+            if pos == end, !(try fillUpTo(1)) { throw truncated(left) }
             let take = min(left, end - pos)
             pos += take
             left -= take
@@ -147,9 +147,11 @@ public final class BufferedReader {
 
     // MARK: Refill
 
+    /// `n` bytes were needed from `pos` and fewer exist: reported at the end of the input.
     private func truncated(_ n: Int) -> RDBError {
-        RDBError(.truncated, at: offset + Int64(end - pos),
-                 expected: "\(n) more byte\(n == 1 ? "" : "s")", found: "end of input after \(end - pos)")
+        let have = end - pos
+        return RDBError(.truncated, at: offset + Int64(have),
+                        expected: "\(n - have) more byte\(n - have == 1 ? "" : "s")", found: "end of input")
     }
 
     @usableFromInline
