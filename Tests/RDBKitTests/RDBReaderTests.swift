@@ -138,4 +138,20 @@ import Testing
         #expect(evs.contains { if case .moduleAux(let id, let p) = $0 { id == 0x45E2_5238_DF91_2C03 && p == hex("02 01 02 07 00") } else { false } })
         #expect(keys(evs).count == 1)
     }
+
+    @Test func diskBasedReplicationBulkHeaderIsStripped() throws {
+        let image = rdbImage(hex("00 01 61 01 31"))
+        let evs = try events(ascii("+FULLRESYNC 0123 14\r\n\n\n$\(image.count)\r\n") + image)
+        #expect(keys(evs).count == 1)
+        guard case .end(let t) = evs.last else { Issue.record("no end"); return }
+        #expect(t.status == .ok)
+        #expect(evs.contains { if case .warning(let w) = $0 { w.message.contains("FULLRESYNC") } else { false } })
+    }
+
+    @Test func disklessEOFMarkHeaderIsStripped() throws {
+        let mark = String(repeating: "ab", count: 20)
+        let image = rdbImage(hex("00 01 61 01 31"))
+        let evs = try events(ascii("$EOF:\(mark)\r\n") + image + ascii(mark))
+        #expect(keys(evs).count == 1)
+    }
 }

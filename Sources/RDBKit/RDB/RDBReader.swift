@@ -38,6 +38,7 @@ public final class RDBReader {
     // MARK: Header
 
     public func readHeader() throws -> Dialect {
+        try skipReplicationFraming()
         let at = input.offset
         var magic: [UInt8] = []
         for _ in 0..<9 {
@@ -77,12 +78,48 @@ public final class RDBReader {
         return dialect
     }
 
+    /// Warnings found before the first record (replication framing), reported with `.header`.
+    private var headerWarnings: [RDBWarning] = []
+
+    /// Strips what a captured full sync puts before the RDB (format.md §2.5.1, §9.9):
+    /// `+FULLRESYNC <replid> <offset>`, keep-alive newlines, and the `$<length>` or
+    /// `$EOF:<40-byte mark>` bulk header. The checksum then starts at the magic.
+    private func skipReplicationFraming() throws {
+        guard let first = try input.peekByte(), first == UInt8(ascii: "+") || first == UInt8(ascii: "$")
+                || first == UInt8(ascii: "\n") else { return }
+        let at = input.offset
+        var stripped: [String] = []
+        while let b = try input.peekByte() {
+            if b == UInt8(ascii: "\n") {
+                _ = try input.readByte()
+                continue
+            }
+            guard b == UInt8(ascii: "+") || b == UInt8(ascii: "$") else { break }
+            let lineAt = input.offset
+            var line: [UInt8] = []
+            while let c = try input.peekByte(), c != UInt8(ascii: "\n") {
+                guard line.count < 128 else {
+                    throw RDBError(.notRDB, at: lineAt, expected: "a replication header line", found: "more than 128 bytes")
+                }
+                line.append(try input.readByte())
+            }
+            _ = try input.readByte()
+            if line.last == UInt8(ascii: "\r") { line.removeLast() }
+            stripped.append(String(decoding: line, as: UTF8.self))
+            if b == UInt8(ascii: "$") { break }  // the bulk header: the RDB follows at once
+        }
+        input.resetChecksum()
+        headerWarnings.append(RDBWarning(offset: at, message: "stripped replication framing before the RDB: "
+                                         + stripped.map { Quoting.redisCLI($0.utf8, limit: 60) }.joined(separator: ", ")))
+    }
+
     // MARK: Records
 
     /// Reads the whole file, header to trailer, calling `handle` for each event.
     public func read(_ handle: (RDBEvent) throws -> Void) throws {
         let dialect = try readHeader()
         try handle(.header(dialect))
+        for w in headerWarnings { try handle(.warning(w)) }
         try readRecords(dialect, handle)
     }
 
