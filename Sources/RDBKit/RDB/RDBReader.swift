@@ -117,16 +117,50 @@ public final class RDBReader {
 
     /// Reads the whole file, header to trailer, calling `handle` for each event.
     public func read(_ handle: (RDBEvent) throws -> Void) throws {
-        let dialect = try readHeader()
-        try handle(.header(dialect))
-        for w in headerWarnings { try handle(.warning(w)) }
-        try readRecords(dialect, handle)
+        while let event = try next() { try handle(event) }
     }
 
-    /// Reads records after the header through the EOF opcode and checksum.
+    /// Reads records after an already-read header through the EOF opcode and checksum.
     public func readRecords(_ dialect: Dialect, _ handle: (RDBEvent) throws -> Void) throws {
-        let decoder = RDBDecoder(input: input, dialect: dialect)
-        var db = 0
+        startRecords(dialect, db: 0)
+        while let event = try next() { try handle(event) }
+    }
+
+    // MARK: Pull-based reading
+
+    private var decoder: RDBDecoder?
+    private var db = 0
+    /// Events produced but not yet returned (warnings after the record that caused them).
+    private var queued: [RDBEvent] = []
+    /// Thrown on the call after `.end`, so that consumers see the trailer before the error.
+    private var deferredError: RDBError?
+    private var finished = false
+
+    /// Continues in the middle of a file whose header was read elsewhere: at a record boundary
+    /// (an offset a previous pass recorded), in database `db`.
+    public convenience init(input: BufferedReader, dialect: Dialect, db: Int, options: Options = Options()) {
+        self.init(input: input, options: options)
+        self.dialect = dialect
+        startRecords(dialect, db: db)
+    }
+
+    private func startRecords(_ dialect: Dialect, db: Int) {
+        self.dialect = dialect
+        decoder = RDBDecoder(input: input, dialect: dialect)
+        self.db = db
+    }
+
+    /// The next event in file order; nil after the trailer.
+    public func next() throws -> RDBEvent? {
+        if !queued.isEmpty { return queued.removeFirst() }
+        if let e = deferredError { deferredError = nil; throw e }
+        if finished { return nil }
+        guard let decoder, let dialect else {
+            let d = try readHeader()
+            startRecords(d, db: 0)
+            queued = headerWarnings.map { .warning($0) }
+            return .header(d)
+        }
         var recordStart: Int64? = nil
         var expireAt: Int64? = nil
         var idle: UInt64? = nil
@@ -142,26 +176,26 @@ public final class RDBReader {
                 if dialect.version >= 5 {
                     trailer.storedChecksum = try input.readUInt64LE()
                 }
-                try handle(.end(trailer))
+                finished = true
                 if trailer.status == .mismatch, let stored = trailer.storedChecksum {
-                    throw RDBError(.checksumMismatch, at: at + 1, expected: "CRC-64 \(hex64(computed))", found: "\(hex64(stored))")
+                    deferredError = RDBError(.checksumMismatch, at: at + 1, expected: "CRC-64 \(hex64(computed))", found: "\(hex64(stored))")
                 }
-                return
+                return .end(trailer)
             case RDBOpcode.selectDB:
                 let v = try decoder.readLength()
                 guard v <= UInt64(Int32.max) else {
                     throw RDBError(.structural, at: at + 1, expected: "a database number", found: "\(v)")
                 }
                 db = Int(v)
-                try handle(.selectDB(db))
+                return .selectDB(db)
             case RDBOpcode.resizeDB:
                 let keys = try decoder.readLength()
                 let expires = try decoder.readLength()
-                try handle(.resizeDB(db: db, keys: keys, expires: expires))
+                return .resizeDB(db: db, keys: keys, expires: expires)
             case RDBOpcode.aux:
                 let name = try decoder.readString()
                 let value = try decoder.readString()
-                try handle(.aux(name: name, value: value))
+                return .aux(name: name, value: value)
             case RDBOpcode.expireTimeMs:
                 recordStart = recordStart ?? at
                 expireAt = try decoder.readMillisecondTime()
@@ -178,16 +212,16 @@ public final class RDBReader {
                 let id = try decoder.readLength()
                 input.beginCapture()
                 do { try decoder.skipModuleOpcodes() } catch { _ = input.endCapture(); throw error }
-                try handle(.moduleAux(moduleID: id, payload: input.endCapture()))
+                return .moduleAux(moduleID: id, payload: input.endCapture())
             case RDBOpcode.function2:
-                try handle(.function(FunctionLibrary(code: try decoder.readString())))
+                return .function(FunctionLibrary(code: try decoder.readString()))
             case RDBOpcode.functionPreGA:
                 _ = try decoder.readString()  // name; the code's shebang names it too
                 _ = try decoder.readString()  // engine
                 if try decoder.readLength() != 0 { _ = try decoder.readString() }  // description
-                try handle(.function(FunctionLibrary(code: try decoder.readString())))
+                return .function(FunctionLibrary(code: try decoder.readString()))
             case RDBOpcode.slotInfo:
-                try handle(.slotInfo(slot: try decoder.readLength(), keys: try decoder.readLength(), expires: try decoder.readLength()))
+                return .slotInfo(slot: try decoder.readLength(), keys: try decoder.readLength(), expires: try decoder.readLength())
             case RDBOpcode.keyMetaOrSlotImport where dialect.family == .valkey:
                 let job = try decoder.readString()
                 let n = try decoder.readCount("slot range count")
@@ -198,7 +232,7 @@ public final class RDBReader {
                     guard lo <= hi else { throw RDBError(.structural, at: rangeAt, expected: "a slot range start <= end", found: "\(lo)-\(hi)") }
                     ranges.append(lo...hi)
                 }
-                try handle(.slotImport(job: job, ranges: ranges))
+                return .slotImport(job: job, ranges: ranges)
             case RDBOpcode.keyMetaOrSlotImport:
                 // Redis KEY_META: module metadata classes of the next key, skipped by walking them.
                 recordStart = recordStart ?? at
@@ -210,7 +244,7 @@ public final class RDBReader {
             case RDBOpcode.enterpriseRAMLRU where dialect.family == .redis,
                  RDBOpcode.enterpriseSlotNum where dialect.family == .redis:
                 _ = try decoder.readLength()
-                try handle(.warning(RDBWarning(offset: at, message: "skipped Redis Enterprise opcode \(op)")))
+                return .warning(RDBWarning(offset: at, message: "skipped Redis Enterprise opcode \(op)"))
             default:
                 guard let type = dialect.valueType(op) else {
                     let isOpcode = op >= 0xF0 || op == 101 || op == 102
@@ -219,38 +253,39 @@ public final class RDBReader {
                                    found: isOpcode ? "opcode \(op) (\(hex(op)))" : "type \(op)",
                                    db: db)
                 }
-                let start = recordStart ?? at
-                var key: [UInt8]? = nil
-                do {
-                    key = try decoder.readString()
-                    if options.level == .structure {
-                        let (elements, longest, encoding) = try decoder.readValueShape(type)
-                        try handle(.keyShape(KeyShape(
-                            db: db, key: key ?? [], type: type.dataType, expireAtMs: expireAt,
-                            elementCount: elements, longestElement: longest,
-                            metadata: RecordMetadata(encoding: encoding, typeByte: op, lruIdleSeconds: idle, lfuFreq: freq,
-                                                     offset: start, serializedBytes: input.offset - start))))
-                    } else {
-                        let (value, encoding) = try decoder.readValue(type)
-                        try handle(.key(KeyRecord(
-                            db: db, key: key ?? [], value: value, expireAtMs: expireAt,
-                            metadata: RecordMetadata(encoding: encoding, typeByte: op, lruIdleSeconds: idle, lfuFreq: freq,
-                                                     offset: start, serializedBytes: input.offset - start))))
-                    }
-                    if !decoder.warnings.isEmpty {
-                        for w in decoder.warnings {
-                            try handle(.warning(RDBWarning(offset: w.offset, message: "key \(Quoting.redisCLI(key ?? [], limit: 60)): \(w.message)")))
-                        }
-                        decoder.warnings.removeAll()
-                    }
-                } catch let e as RDBError {
-                    throw e.inRecord(db: db, key: key, typeName: type.checkRDBName)
-                }
-                recordStart = nil
-                expireAt = nil
-                idle = nil
-                freq = nil
+                return try readKey(type: type, byte: op, start: recordStart ?? at, expireAt: expireAt, idle: idle, freq: freq,
+                                   decoder: decoder)
             }
+        }
+    }
+
+    private func readKey(type: RDBType, byte: UInt8, start: Int64, expireAt: Int64?, idle: UInt64?, freq: UInt8?,
+                         decoder: RDBDecoder) throws -> RDBEvent {
+        var key: [UInt8]? = nil
+        do {
+            key = try decoder.readString()
+            let event: RDBEvent
+            if options.level == .structure {
+                let (elements, longest, encoding) = try decoder.readValueShape(type)
+                event = .keyShape(KeyShape(
+                    db: db, key: key ?? [], type: type.dataType, expireAtMs: expireAt,
+                    elementCount: elements, longestElement: longest,
+                    metadata: RecordMetadata(encoding: encoding, typeByte: byte, lruIdleSeconds: idle, lfuFreq: freq,
+                                             offset: start, serializedBytes: input.offset - start)))
+            } else {
+                let (value, encoding) = try decoder.readValue(type)
+                event = .key(KeyRecord(
+                    db: db, key: key ?? [], value: value, expireAtMs: expireAt,
+                    metadata: RecordMetadata(encoding: encoding, typeByte: byte, lruIdleSeconds: idle, lfuFreq: freq,
+                                             offset: start, serializedBytes: input.offset - start)))
+            }
+            for w in decoder.warnings {
+                queued.append(.warning(RDBWarning(offset: w.offset, message: "key \(Quoting.redisCLI(key ?? [], limit: 60)): \(w.message)")))
+            }
+            decoder.warnings.removeAll()
+            return event
+        } catch let e as RDBError {
+            throw e.inRecord(db: db, key: key, typeName: type.checkRDBName)
         }
     }
 }
