@@ -20,8 +20,11 @@ public final class BufferedReader {
     private var captureFrom: Int?
     private var captured: [UInt8] = []
 
-    public init(_ source: ByteSource, checksum: Bool = true, bufferSize: Int = 1 << 18) {
+    /// `startOffset` is the absolute offset of the source's first byte (a source positioned
+    /// in the middle of a file), so that offsets in errors and records stay file offsets.
+    public init(_ source: ByteSource, checksum: Bool = true, bufferSize: Int = 1 << 18, startOffset: Int64 = 0) {
         self.source = source
+        self.base = startOffset
         self.crcEnabled = checksum
         buffer = .allocate(byteCount: bufferSize, alignment: 16)
     }

@@ -45,6 +45,13 @@ public final class FileSource: ByteSource {
         return Int64(st.st_size)
     }
 
+    /// Moves to an absolute offset (regular files only).
+    public func seek(to offset: Int64) throws {
+        guard lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
+            throw RDBError(.io, at: offset, expected: "a seekable file", found: "\(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)

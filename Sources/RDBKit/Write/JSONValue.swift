@@ -1,6 +1,6 @@
 /// A small JSON tree for reports (`inspect --json`), where clarity matters more than speed.
 /// Record output uses the streaming writers instead.
-public indirect enum JSONValue {
+public indirect enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case int(Int64)
