@@ -154,4 +154,17 @@ import Testing
         let evs = try events(ascii("$EOF:\(mark)\r\n") + image + ascii(mark))
         #expect(keys(evs).count == 1)
     }
+
+    @Test func bigEndianExpiriesOfOldVersionsAreSwapped() throws {
+        // 1 671 963 072 573 ms written big-endian by a v6 producer.
+        let evs = try events(rdbImage(hex("FC 00 00 01 85 48 C3 D8 3D 00 01 6B 01 76"), magic: "REDIS0006"))
+        #expect(keys(evs).first?.expireAtMs == 1_671_963_072_573)
+        #expect(evs.contains { if case .warning(let w) = $0 { w.message.contains("big-endian") } else { false } })
+    }
+
+    @Test func littleEndianExpiriesOfOldVersionsAreKept() throws {
+        let evs = try events(rdbImage(hex("FC 3D D8 C3 48 85 01 00 00 00 01 6B 01 76"), magic: "REDIS0006"))
+        #expect(keys(evs).first?.expireAtMs == 1_671_963_072_573)
+        #expect(!evs.contains { if case .warning = $0 { true } else { false } })
+    }
 }

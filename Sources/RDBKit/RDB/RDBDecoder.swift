@@ -185,10 +185,29 @@ public final class RDBDecoder {
         Double(bitPattern: try input.readUInt64LE())
     }
 
-    /// EXPIRETIME_MS: little-endian since RDB 9; host order (little-endian on every producer we
-    /// expect) before.
+    /// Whether this file's v3–v8 expiries were written by a big-endian host; decided by the
+    /// first expiry and applied to all (format.md §9.8).
+    private(set) var bigEndianExpiries: Bool?
+
+    /// 2000-01-01 and 2200-01-01 in Unix ms: where a real expiry lies.
+    static let plausibleExpiries: ClosedRange<Int64> = 946_684_800_000...7_258_118_400_000
+
+    /// EXPIRETIME_MS: little-endian since RDB 9; before, the saving host's order, so a value that
+    /// only makes sense byte-swapped marks a big-endian producer.
     func readMillisecondTime() throws -> Int64 {
-        Int64(bitPattern: try input.readUInt64LE())
+        let at = input.offset
+        let raw = try input.readUInt64LE()
+        guard dialect.version < 9 else { return Int64(bitPattern: raw) }
+        if bigEndianExpiries == nil {
+            let le = Int64(bitPattern: raw), be = Int64(bitPattern: raw.byteSwapped)
+            let swap = !Self.plausibleExpiries.contains(le) && Self.plausibleExpiries.contains(be)
+            bigEndianExpiries = swap
+            if swap {
+                warnings.append(RDBWarning(offset: at, message: "expiry times are big-endian (a big-endian producer of RDB "
+                                           + "\(dialect.version)); reading them byte-swapped"))
+            }
+        }
+        return Int64(bitPattern: bigEndianExpiries == true ? raw.byteSwapped : raw)
     }
 
     func readStreamID() throws -> StreamID {
