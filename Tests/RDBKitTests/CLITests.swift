@@ -11,22 +11,8 @@ import Testing
     struct Run { var status: Int32; var out: String; var err: String }
 
     static func run(_ args: [String], stdin: Data? = nil) throws -> Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
-        let out = Pipe(), err = Pipe(), inPipe = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = stdin == nil ? FileHandle.nullDevice : inPipe
-        try p.run()
-        if let stdin {
-            inPipe.fileHandleForWriting.write(stdin)
-            try inPipe.fileHandleForWriting.close()
-        }
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+        let r = try runProcess(binary, args, stdin: stdin)
+        return Run(status: r.status, out: r.stdout, err: r.stderr)
     }
 
     func temporaryFile(_ bytes: [UInt8]) throws -> String {

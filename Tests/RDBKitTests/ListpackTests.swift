@@ -2,19 +2,7 @@ import Testing
 @testable import RDBKit
 
 @Suite struct ListpackTests {
-    func elements(_ bytes: [UInt8]) throws -> [String] {
-        try bytes.withUnsafeBytes { p in
-            var it = try ListpackIterator(p, BlobContext(fileOffset: 100, compressed: false, kind: "listpack"))
-            var out: [String] = []
-            try it.forEach { e in
-                switch e {
-                case .integer(let v): out.append("\(v)")
-                case .bytes(let b): out.append(String(decoding: b, as: UTF8.self))
-                }
-            }
-            return out
-        }
-    }
+    func elements(_ bytes: [UInt8]) throws -> [String] { try packedElements(bytes, kind: "listpack", ListpackIterator.init) }
 
     /// Wraps entries (each with its back-length) into a listpack with a correct header.
     func listpack(_ entries: String, count: Int) -> [UInt8] {

@@ -17,20 +17,7 @@ struct RoundTripTests {
         return Int(String(decoding: head.suffix(4), as: UTF8.self)) ?? 0
     }
 
-    func resp(_ path: String) throws -> Data {
-        let out = OutputBuffer()
-        let writer = RESPWriter(output: out)
-        try writer.begin()
-        try RDBReader(path: path).read { event in
-            switch event {
-            case .key(let r): try writer.write(r)
-            case .function(let f): try writer.write(f)
-            default: break
-            }
-        }
-        try writer.finish()
-        return Data(out.bytes)
-    }
+    func resp(_ path: String) throws -> Data { try render(path) { RESPWriter(output: $0) } }
 
     @Test(arguments: loadable)
     func respRebuildsTheSameDigest(_ path: String) throws {

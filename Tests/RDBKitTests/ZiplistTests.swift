@@ -2,19 +2,7 @@ import Testing
 @testable import RDBKit
 
 @Suite struct ZiplistTests {
-    func elements(_ bytes: [UInt8]) throws -> [String] {
-        try bytes.withUnsafeBytes { p in
-            var it = try ZiplistIterator(p, BlobContext(fileOffset: 0, compressed: false, kind: "ziplist"))
-            var out: [String] = []
-            try it.forEach { e in
-                switch e {
-                case .integer(let v): out.append("\(v)")
-                case .bytes(let b): out.append(String(decoding: b, as: UTF8.self))
-                }
-            }
-            return out
-        }
-    }
+    func elements(_ bytes: [UInt8]) throws -> [String] { try packedElements(bytes, kind: "ziplist", ZiplistIterator.init) }
 
     let reference = hex("19 00 00 00 11 00 00 00 03 00 00 01 61 03 C0 2C 01 04 05 68 65 6C 6C 6F FF")
 

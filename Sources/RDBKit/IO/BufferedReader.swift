@@ -69,21 +69,20 @@ public final class BufferedReader {
 
     /// Appends `n` bytes to `out`, in chunks, without needing them contiguous in the buffer.
     public func append(_ n: Int, to out: inout [UInt8]) throws {
-        var left = n
-        while left > 0 {
-            if pos == end, !(try fillUpTo(1)) { throw truncated(left) }
-            let take = min(left, end - pos)
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[pos..<pos + take]))
-            pos += take
-            left -= take
-        }
+        try consume(n) { out.append(contentsOf: $0) }
     }
 
     public func skip(_ n: Int) throws {
+        try consume(n) { _ in }
+    }
+
+    /// Passes the next `n` bytes to `chunk` as they come through the buffer.
+    private func consume(_ n: Int, _ chunk: (UnsafeRawBufferPointer) -> Void) throws {
         var left = n
         while left > 0 {
             if pos == end, !(try fillUpTo(1)) { throw truncated(left) }
             let take = min(left, end - pos)
+            chunk(UnsafeRawBufferPointer(rebasing: buffer[pos..<pos + take]))
             pos += take
             left -= take
         }

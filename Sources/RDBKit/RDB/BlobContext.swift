@@ -32,3 +32,15 @@ enum PackedElement {
         }
     }
 }
+
+/// A ziplist or listpack walked element by element.
+protocol PackedElementIterator {
+    mutating func next() throws -> PackedElement?
+}
+
+extension PackedElementIterator {
+    /// Every element; the iterator is consumed.
+    mutating func forEach(_ body: (PackedElement) throws -> Void) throws {
+        while let e = try next() { try body(e) }
+    }
+}

@@ -1,6 +1,6 @@
 /// Walks a listpack (format.md §5.11), checking its header, every entry's encoding and
 /// back-length, and the terminator, as Redis's deep sanitization does.
-struct ListpackIterator {
+struct ListpackIterator: PackedElementIterator {
     private let p: UnsafeRawBufferPointer
     private let ctx: BlobContext
     private var i = 6
@@ -99,10 +99,6 @@ struct ListpackIterator {
         return element
     }
 
-    /// Every element; the iterator is consumed.
-    mutating func forEach(_ body: (PackedElement) throws -> Void) throws {
-        while let e = try next() { try body(e) }
-    }
 }
 
 func hex(_ b: UInt8) -> String {

@@ -113,6 +113,7 @@ extension RDBDecoder {
     /// Iterates the elements of a ziplist or listpack blob.
     func forEachPacked(listpack: Bool, _ p: UnsafeRawBufferPointer, _ ctx: BlobContext,
                        _ body: (PackedElement) throws -> Void) throws {
+        // Two static branches, not an existential: this runs per element.
         if listpack {
             var it = try ListpackIterator(p, ctx)
             try it.forEach(body)

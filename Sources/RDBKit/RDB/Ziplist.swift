@@ -1,6 +1,6 @@
 /// Walks a ziplist (format.md §5.7), checking zlbytes, zltail, zllen, every prevlen and
 /// encoding, and the terminator.
-struct ZiplistIterator {
+struct ZiplistIterator: PackedElementIterator {
     private let p: UnsafeRawBufferPointer
     private let ctx: BlobContext
     private var i = 10
@@ -104,7 +104,4 @@ struct ZiplistIterator {
         return element
     }
 
-    mutating func forEach(_ body: (PackedElement) throws -> Void) throws {
-        while let e = try next() { try body(e) }
-    }
 }

@@ -40,17 +40,7 @@ struct Diff: ParsableCommand {
     @Option(help: "Element differences shown per key before the rest is counted.")
     var detailLimit = 20
 
-    @Option(name: .customLong("db"), help: "Only this database (repeatable).")
-    var dbs: [Int] = []
-
-    @Option(name: .customLong("key"), help: "Only keys matching this Redis glob (repeatable).")
-    var globs: [String] = []
-
-    @Option(name: .customLong("key-regex"), help: "Only keys matching this regular expression.")
-    var keyRegex: String?
-
-    @Option(name: .customLong("type"), help: "Only keys of this type (repeatable; a key is compared when either side has it).")
-    var types: [DataTypeArgument] = []
+    @OptionGroup var filters: FilterOptions
 
     @OptionGroup var reader: ReaderOptions
 
@@ -66,14 +56,7 @@ struct Diff: ParsableCommand {
         options.detailLimit = detailLimit
         options.withMetadata = withMetadata
         options.allowNewer = reader.allowNewer
-        let selects = !dbs.isEmpty || !globs.isEmpty || keyRegex != nil || !types.isEmpty
-        let filter: KeyFilter?
-        do {
-            filter = selects ? try KeyFilter(dbs: dbs.isEmpty ? nil : Set(dbs), globs: globs.map { Array($0.utf8) },
-                                             regex: keyRegex, types: types.isEmpty ? nil : Set(types.map(\.type))) : nil
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        let filter = try filters.makeFilter()
         let result: DiffResult
         do {
             result = try DiffEngine(options: options, filter: filter).diff(a, b)

@@ -40,3 +40,19 @@ func rdbImage(_ body: [UInt8], magic: String = "REDIS0010") -> [UInt8] {
     withUnsafeBytes(of: crc.littleEndian) { b.append(contentsOf: $0) }
     return b
 }
+
+/// The elements of a ziplist or listpack blob as text (integers in decimal).
+func packedElements<I: PackedElementIterator>(_ bytes: [UInt8], kind: String,
+                                              _ make: (UnsafeRawBufferPointer, BlobContext) throws -> I) throws -> [String] {
+    try bytes.withUnsafeBytes { p in
+        var it = try make(p, BlobContext(fileOffset: 100, compressed: false, kind: kind))
+        var out: [String] = []
+        try it.forEach { e in
+            switch e {
+            case .integer(let v): out.append("\(v)")
+            case .bytes(let b): out.append(String(decoding: b, as: UTF8.self))
+            }
+        }
+        return out
+    }
+}

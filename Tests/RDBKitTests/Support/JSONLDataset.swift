@@ -55,8 +55,13 @@ struct JSONLDataset {
 
 /// Runs the library's JSONL dump of a file, as `rdbtool dump --format jsonl` does.
 func dumpJSONL(_ path: String, withMetadata: Bool = false) throws -> Data {
+    try render(path) { JSONLWriter(output: $0, withMetadata: withMetadata) }
+}
+
+/// Every record of a file through the writer `make` builds, as `rdbtool dump` does.
+func render(_ path: String, _ make: (OutputBuffer) -> RecordWriter) throws -> Data {
     let out = OutputBuffer()
-    let writer = JSONLWriter(output: out, withMetadata: withMetadata)
+    let writer = make(out)
     try writer.begin()
     try RDBReader(path: path).read { event in
         switch event {

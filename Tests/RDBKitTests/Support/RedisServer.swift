@@ -65,22 +65,9 @@ final class RedisServer {
 
     @discardableResult
     func cli(arguments: [String], input: Data? = nil) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.which("redis-cli") ?? "/usr/bin/redis-cli")
-        p.arguments = ["-h", "127.0.0.1", "-p", "\(port)"] + arguments
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        let inPipe = Pipe()
-        p.standardInput = input == nil ? FileHandle.nullDevice : inPipe
-        try p.run()
-        if let input {
-            inPipe.fileHandleForWriting.write(input)
-            try inPipe.fileHandleForWriting.close()
-        }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let r = try runProcess(Self.which("redis-cli") ?? "/usr/bin/redis-cli",
+                               ["-h", "127.0.0.1", "-p", "\(port)"] + arguments, stdin: input)
+        return (r.stdout + r.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A TCP port nothing listens on right now (bind to port 0 and ask the kernel).
