@@ -130,6 +130,8 @@ public final class Replayer {
         "EVALSHA": "scripts are replicated verbatim before Redis 5.0; replaying them needs a Lua interpreter",
         "SCRIPT": "script cache commands carry no data",
         "SORT": "SORT ... STORE needs the BY/GET patterns' keys and is not replayed",
+        "XREADGROUP": "servers propagate XREADGROUP as XCLAIM and XGROUP SETID",
+        "XAUTOCLAIM": "servers propagate XAUTOCLAIM as XCLAIM",
     ]
 
     // MARK: Dispatch
