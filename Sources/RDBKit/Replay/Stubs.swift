@@ -1,4 +1,0 @@
-extension Replayer {
-    static let geoCommands: [String: Handler] = [:]
-    static let functionCommands: [String: Handler] = [:]
-}
