@@ -103,7 +103,11 @@ extension Replayer {
         guard fields >= 2, fields % 2 == 0 else { throw a.error(.syntax, "wrong number of arguments for 'xadd' command") }
         let auto = a[idArg] == [UInt8(ascii: "*")]
         let given = auto ? nil : try streamID(a, idArg, allowStarSeq: true)
-        if let given, given.ms == 0, given.seq == 0 { throw a.error(.syntax, "The ID specified in XADD must be greater than 0-0") }
+        // Redis 5.0 rewrote an empty stream as `XADD k MAXLEN 0 0-0 x y`: accept that idiom only.
+        let emptyStreamIdiom = given?.ms == 0 && given?.seq == 0 && trim?.maxLen == 0
+        if let given, given.ms == 0, given.seq == 0, !emptyStreamIdiom {
+            throw a.error(.syntax, "The ID specified in XADD must be greater than 0-0")
+        }
         let key = a[1]
         let s: StreamObj
         if let existing = try stream(key, a) { s = existing }
@@ -126,7 +130,7 @@ extension Replayer {
             id = ms > last.ms ? StreamID(ms: ms, seq: 0)
                 : last.seq == .max ? StreamID(ms: last.ms + 1, seq: 0) : StreamID(ms: last.ms, seq: last.seq + 1)
         }
-        guard id > last else {
+        guard id > last || (emptyStreamIdiom && s.entries.isEmpty) else {
             throw a.error(.outOfRange, "The ID specified in XADD is equal or smaller than the target stream top item")
         }
         s.entries.append(StreamObj.Entry(id: id, fieldsAndValues: Array(a.argv[(idArg + 1)...])))
