@@ -21,13 +21,13 @@ extension Replayer {
     ]
 
     private func zadd(_ a: Args, incrOnly: Bool) throws {
-        var nx = false, xx = false, gt = false, lt = false, ch = false, incr = incrOnly
+        var nx = false, xx = false, gt = false, lt = false, incr = incrOnly
         var i = 2
         if incrOnly { try a.arity(4) } else {
             while i < a.count {
                 if a.isWord(i, "NX") { nx = true } else if a.isWord(i, "XX") { xx = true }
                 else if a.isWord(i, "GT") { gt = true } else if a.isWord(i, "LT") { lt = true }
-                else if a.isWord(i, "CH") { ch = true } else if a.isWord(i, "INCR") { incr = true }
+                else if a.isWord(i, "CH") { /* changes only the reply */ } else if a.isWord(i, "INCR") { incr = true }
                 else { break }
                 i += 1
             }
@@ -41,7 +41,6 @@ extension Replayer {
         if incr && pairs > 2 { throw a.error(.syntax, "INCR option supports a single increment-element pair") }
         var scores: [Double] = []
         for j in stride(from: i, to: a.count, by: 2) { scores.append(try a.double(j)) }
-        _ = ch  // CH changes only the reply.
         let key = a[1]
         let z: ZSetObj
         if let existing = try zset(key, a) { z = existing }
