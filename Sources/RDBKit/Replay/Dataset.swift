@@ -1,0 +1,186 @@
+/// The replayed key space: per database, key → value and absolute expiry, plus function
+/// libraries. Seeded with `load` (an RDB preamble or base file), changed by `Replayer`, read
+/// back with `records(now:)` in the shared value model.
+public final class Dataset {
+    struct Entry {
+        var obj: Obj
+        var expireAtMs: Int64?
+    }
+
+    /// Databases by index, grown on demand (SELECT of a high index, SWAPDB, MOVE).
+    var dbs: [[[UInt8]: Entry]] = Array(repeating: [:], count: 16)
+    /// Function libraries by name, in load order.
+    private(set) var libraries: [(name: [UInt8], library: FunctionLibrary)] = []
+
+    public init() {}
+
+    /// Makes sure `db` exists.
+    func ensure(_ db: Int) {
+        if db >= dbs.count { dbs.append(contentsOf: Array(repeating: [:], count: db + 1 - dbs.count)) }
+    }
+
+    public var keyCount: Int { dbs.reduce(0) { $0 + $1.count } }
+
+    // MARK: Seeding
+
+    /// Adds one key as a file holds it (replacing any key of the same name).
+    public func load(_ r: KeyRecord) {
+        ensure(r.db)
+        dbs[r.db][r.key] = Entry(obj: Self.obj(from: r.value), expireAtMs: r.expireAtMs)
+    }
+
+    /// Adds (or replaces) a function library, by the name in its shebang.
+    public func load(_ library: FunctionLibrary) {
+        let name = Array((library.shebang?.name ?? "").utf8)
+        setLibrary(name, library)
+    }
+
+    func setLibrary(_ name: [UInt8], _ library: FunctionLibrary) {
+        if let i = libraries.firstIndex(where: { $0.name == name }) { libraries[i].library = library }
+        else { libraries.append((name, library)) }
+    }
+
+    @discardableResult
+    func removeLibrary(_ name: [UInt8]) -> Bool {
+        guard let i = libraries.firstIndex(where: { $0.name == name }) else { return false }
+        libraries.remove(at: i)
+        return true
+    }
+
+    func removeAllLibraries() { libraries.removeAll() }
+
+    public var functionLibraries: [FunctionLibrary] { libraries.map(\.library) }
+
+    // MARK: Reading back
+
+    /// Calls `body` with every key in (db, key byte order), as a server loading the dataset at
+    /// `now` (Unix ms) would keep it: keys whose expiry is at or before `now` are dropped, and
+    /// so are hash fields (a hash left without fields with them). `now` nil keeps everything.
+    public func records(now: Int64?, _ body: (KeyRecord) throws -> Void) rethrows {
+        for db in dbs.indices {
+            for key in dbs[db].keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                guard let e = dbs[db][key] else { continue }
+                if let now, let t = e.expireAtMs, t <= now { continue }
+                guard let (value, encoding) = Self.value(of: e.obj, now: now) else { continue }
+                try body(KeyRecord(db: db, key: key, value: value, expireAtMs: e.expireAtMs,
+                                   metadata: RecordMetadata(encoding: encoding, typeByte: 0)))
+            }
+        }
+    }
+
+    // MARK: Conversions
+
+    static func obj(from v: Value) -> Obj {
+        switch v {
+        case .string(let s):
+            return .string(StringObj(s))
+        case .list(let l):
+            return .list(ListObj(Deque(l.map { Array($0) })))
+        case .set(let l):
+            return .set(SetObj(Set(l.map { Array($0) })))
+        case .zset(let z):
+            let o = ZSetObj()
+            for i in z.members.indices { o.set(Array(z.members[i]), z.scores[i]) }
+            return .zset(o)
+        case .hash(let h):
+            var fields: [[UInt8]: HashObj.Field] = [:]
+            for i in h.fields.indices {
+                fields[Array(h.fields[i])] = HashObj.Field(value: Array(h.values[i]), expireAtMs: h.fieldExpiries?[i] ?? nil)
+            }
+            return .hash(HashObj(fields))
+        case .stream(let s):
+            return .stream(streamObj(from: s))
+        case .module, .array:
+            return .opaque(v)
+        }
+    }
+
+    private static func streamObj(from s: StreamValue) -> StreamObj {
+        let o = StreamObj()
+        for i in s.entries.indices {
+            o.entries.append(StreamObj.Entry(id: s.entries.ids[i], fieldsAndValues: s.entries.itemRange(i).map { Array(s.entries.items[$0]) }))
+        }
+        o.lastID = s.lastID
+        // Files before stream v2 lack these; Redis's loader derives them the same way.
+        o.firstID = s.firstID ?? o.entries.first?.id ?? .zero
+        o.maxDeletedID = s.maxDeletedID ?? .zero
+        o.entriesAdded = s.entriesAdded ?? s.length
+        for g in s.groups {
+            var group = StreamObj.Group(lastID: g.lastDeliveredID,
+                                        entriesRead: g.entriesRead.map { Int64(bitPattern: $0) } ?? -1)
+            var owner: [StreamID: [UInt8]] = [:]
+            for c in g.consumers {
+                group.consumers[c.name] = StreamObj.Consumer(seenTimeMs: c.seenTimeMs, activeTimeMs: c.activeTimeMs ?? c.seenTimeMs,
+                                                             pending: Set(c.pending))
+                for id in c.pending { owner[id] = c.name }
+            }
+            for p in g.pending {
+                group.pel[p.id] = StreamObj.Pending(consumer: owner[p.id] ?? [], deliveryTimeMs: p.deliveryTimeMs,
+                                                    deliveryCount: p.deliveryCount)
+            }
+            o.groups[g.name] = group
+        }
+        return o
+    }
+
+    /// The model value of `obj` at `now`, nil when nothing of it would survive (a hash whose
+    /// fields all expired).
+    static func value(of obj: Obj, now: Int64?) -> (Value, Encoding)? {
+        switch obj {
+        case .string(let s):
+            let isInt = s.bytes.withUnsafeBytes { Decimal64.parseCanonical($0) } != nil
+            return (.string(s.bytes), isInt ? .int : .raw)
+        case .list(let l):
+            return (.list(ByteList(l.items)), .quicklist2)
+        case .set(let s):
+            return (.set(ByteList(s.members)), .hashtable)
+        case .zset(let z):
+            var v = SortedSetValue()
+            for item in z.ordered { v.members.append(item.member); v.scores.append(item.score) }
+            return (.zset(v), .skiplist)
+        case .hash(let h):
+            var v = HashValue()
+            var expiries: [Int64?] = []
+            var anyExpiry = false
+            for (f, field) in h.fields {
+                if let now, let t = field.expireAtMs, t <= now { continue }
+                v.fields.append(f)
+                v.values.append(field.value)
+                expiries.append(field.expireAtMs)
+                if field.expireAtMs != nil { anyExpiry = true }
+            }
+            if v.fields.isEmpty { return nil }
+            if anyExpiry { v.fieldExpiries = expiries }
+            return (.hash(v), anyExpiry ? .metadata : .hashtable)
+        case .stream(let s):
+            return (.stream(streamValue(of: s)), .streams)
+        case .opaque(let v):
+            return (v, v.type == .module ? .module : .array)
+        }
+    }
+
+    private static func streamValue(of s: StreamObj) -> StreamValue {
+        var v = StreamValue()
+        for e in s.entries { v.entries.append(StreamEntry(id: e.id, fieldsAndValues: ByteList(e.fieldsAndValues))) }
+        v.length = UInt64(s.entries.count)
+        v.lastID = s.lastID
+        v.firstID = s.firstID
+        v.maxDeletedID = s.maxDeletedID
+        v.entriesAdded = s.entriesAdded
+        for (name, g) in s.groups {
+            var consumers: [StreamConsumer] = []
+            for (cname, c) in g.consumers {
+                consumers.append(StreamConsumer(name: cname, seenTimeMs: c.seenTimeMs, activeTimeMs: c.activeTimeMs,
+                                                pending: c.pending.sorted()))
+            }
+            consumers.sort { $0.name.lexicographicallyPrecedes($1.name) }
+            let pending = g.pel.keys.sorted().map { id in
+                StreamPendingEntry(id: id, deliveryTimeMs: g.pel[id]?.deliveryTimeMs ?? 0, deliveryCount: g.pel[id]?.deliveryCount ?? 0)
+            }
+            v.groups.append(StreamGroup(name: name, lastDeliveredID: g.lastID, entriesRead: UInt64(bitPattern: g.entriesRead),
+                                        pending: pending, consumers: consumers, nacked: nil))
+        }
+        v.groups.sort { $0.name.lexicographicallyPrecedes($1.name) }
+        return v
+    }
+}

@@ -1,0 +1,287 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Applies AOF commands to a `Dataset` with the semantics of the Redis server loading the file:
+/// nothing expires while loading (keys with a past expiry stay until `records(now:)`), times in
+/// relative forms count from the command's time, and every write an AOF can hold (format.md
+/// §7.6) is handled by the family files beside this one.
+public final class Replayer {
+    public struct Options: Sendable {
+        /// Count commands that cannot be replayed instead of throwing `ReplayError.unsupported`.
+        public var skipUnsupported = false
+        /// The time of commands before the first one with a time (Unix ms); nil uses the clock.
+        public var startTimeMs: Int64?
+        public init(skipUnsupported: Bool = false, startTimeMs: Int64? = nil) {
+            self.skipUnsupported = skipUnsupported; self.startTimeMs = startTimeMs
+        }
+    }
+
+    public struct KeyRef: Hashable, Sendable {
+        public var db: Int
+        public var key: [UInt8]
+    }
+
+    /// What one `apply` did.
+    public struct Outcome: Sendable {
+        public enum Status: Sendable, Equatable {
+            /// Executed (EXEC: the whole transaction).
+            case applied
+            /// Inside MULTI: held until EXEC.
+            case queued
+            /// Not replayable, skipped under `skipUnsupported`.
+            case unsupported
+        }
+        public var status: Status
+        /// What Redis's `server.dirty` grew by (format.md §8.3); for a skipped command, the number
+        /// of keys it names (at least 1).
+        public var dirty: Int
+        /// The keys changed (or, for a skipped command, named), once each in first-change order.
+        public var keys: [KeyRef]
+    }
+
+    typealias Handler = (Replayer, Args) throws -> Void
+
+    public let dataset: Dataset
+    public let options: Options
+    /// The selected database.
+    public private(set) var db = 0
+    /// Commands queued since MULTI; nil outside a transaction.
+    private var queued: [[[UInt8]]]?
+    /// The current command's time (Unix ms): its own, else the last one seen.
+    private(set) var nowMs: Int64
+    private var dirty = 0
+    private var changed: [KeyRef] = []
+    private var changedSet: Set<KeyRef> = []
+
+    public init(dataset: Dataset = Dataset(), options: Options = Options()) {
+        self.dataset = dataset
+        self.options = options
+        nowMs = options.startTimeMs ?? Self.clockMs()
+    }
+
+    /// True between MULTI and EXEC. A file that ends here ends in a crash artefact: the caller
+    /// drops the open transaction (Redis truncates it away when loading).
+    public var inTransaction: Bool { queued != nil }
+
+    /// Drops an open transaction; returns how many commands it held.
+    @discardableResult
+    public func discardTransaction() -> Int {
+        defer { queued = nil }
+        return queued?.count ?? 0
+    }
+
+    /// Applies one command. `timeMs` is the command's time when the file says it (`#TS`).
+    public func apply(_ argv: [[UInt8]], timeMs: Int64?) throws -> Outcome {
+        if let timeMs { nowMs = timeMs }
+        guard let first = argv.first else {
+            throw ReplayError(.syntax, command: "", reason: "empty command")
+        }
+        let name = Self.upper(first)
+        dirty = 0
+        changed.removeAll(keepingCapacity: true)
+        changedSet.removeAll(keepingCapacity: true)
+        if name == "MULTI" {
+            guard queued == nil else { throw ReplayError(.syntax, command: name, reason: "MULTI calls can not be nested") }
+            queued = []
+            return Outcome(status: .queued, dirty: 0, keys: [])
+        }
+        if name == "EXEC" {
+            guard let commands = queued else { throw ReplayError(.syntax, command: name, reason: "EXEC without MULTI") }
+            queued = nil
+            var status = Outcome.Status.applied
+            for c in commands where try execute(c, name: Self.upper(c[0])) == .unsupported { status = .unsupported }
+            return Outcome(status: status, dirty: dirty, keys: changed)
+        }
+        if queued != nil {
+            queued?.append(argv)
+            return Outcome(status: .queued, dirty: 0, keys: [])
+        }
+        let status = try execute(argv, name: name)
+        return Outcome(status: status, dirty: dirty, keys: changed)
+    }
+
+    private func execute(_ argv: [[UInt8]], name: String) throws -> Outcome.Status {
+        let args = Args(argv: argv, command: String(decoding: argv[0], as: UTF8.self))
+        if let handler = Self.handlers[name] {
+            try handler(self, args)
+            return .applied
+        }
+        let reason = Self.unsupportedReason[name] ?? "unknown command"
+        guard options.skipUnsupported else { throw args.error(.unsupported, reason) }
+        let named = Self.namedKeys(args, name: name)
+        for k in named { touched(k) }
+        dirty = max(dirty, 1)
+        return .unsupported
+    }
+
+    /// The keys an unreplayable command names: EVAL-like commands say how many; for anything
+    /// else the first argument is the best guess.
+    private static func namedKeys(_ args: Args, name: String) -> [[UInt8]] {
+        if ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO"].contains(name), args.count >= 3,
+           let n = args[2].withUnsafeBytes({ Decimal64.parseCanonical($0) }), n >= 0, 3 + Int(n) <= args.count {
+            return Array(args.argv[3..<(3 + Int(n))])
+        }
+        return args.count > 1 ? [args[1]] : []
+    }
+
+    private static let unsupportedReason: [String: String] = [
+        "EVAL": "scripts are replicated verbatim before Redis 5.0; replaying them needs a Lua interpreter",
+        "EVALSHA": "scripts are replicated verbatim before Redis 5.0; replaying them needs a Lua interpreter",
+        "SCRIPT": "script cache commands carry no data",
+        "SORT": "SORT ... STORE needs the BY/GET patterns' keys and is not replayed",
+        "XREADGROUP": "servers propagate XREADGROUP as XCLAIM and XGROUP SETID",
+        "XAUTOCLAIM": "servers propagate XAUTOCLAIM as XCLAIM",
+    ]
+
+    // MARK: Dispatch
+
+    static let handlers: [String: Handler] = {
+        var all: [String: Handler] = ["SELECT": { r, a in try r.select(a) }]
+        for table in [keyCommands, stringCommands, bitCommands, listCommands, setCommands, sortedSetCommands,
+                      hashCommands, hyperLogLogCommands, geoCommands, streamCommands, functionCommands] {
+            all.merge(table) { a, _ in a }
+        }
+        return all
+    }()
+
+    private func select(_ a: Args) throws {
+        try a.arity(2)
+        let n = try a.int(1)
+        guard n >= 0, n < 1 << 20 else { throw a.error(.outOfRange, "DB index is out of range") }
+        db = Int(n)
+        dataset.ensure(db)
+    }
+
+    static func upper(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }, as: UTF8.self)
+    }
+
+    static func clockMs() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+
+    // MARK: Key space access for the families
+
+    /// Records that `key` (in `db`, default the selected one) changed, adding `by` to dirty.
+    func touched(_ key: [UInt8], by n: Int = 1, db: Int? = nil) {
+        dirty += n
+        let ref = KeyRef(db: db ?? self.db, key: key)
+        if changedSet.insert(ref).inserted { changed.append(ref) }
+    }
+
+    /// Adds to dirty without a key (FLUSHALL's extra increment, function commands).
+    func addDirty(_ n: Int) { dirty += n }
+
+    func entry(_ key: [UInt8], db: Int? = nil) -> Dataset.Entry? { dataset.dbs[db ?? self.db][key] }
+
+    func exists(_ key: [UInt8]) -> Bool { dataset.dbs[db][key] != nil }
+
+    func obj(_ key: [UInt8]) -> Obj? { dataset.dbs[db][key]?.obj }
+
+    /// Sets a key's value; keeps its expiry only when `keepTTL` (Redis's setKey).
+    func store(_ key: [UInt8], _ obj: Obj, keepTTL: Bool = false, db: Int? = nil) {
+        let d = db ?? self.db
+        let ttl = keepTTL ? dataset.dbs[d][key]?.expireAtMs : nil
+        dataset.dbs[d][key] = Dataset.Entry(obj: obj, expireAtMs: ttl)
+    }
+
+    @discardableResult
+    func remove(_ key: [UInt8], db: Int? = nil) -> Bool {
+        dataset.dbs[db ?? self.db].removeValue(forKey: key) != nil
+    }
+
+    func setExpiry(_ key: [UInt8], _ t: Int64?) { dataset.dbs[db][key]?.expireAtMs = t }
+
+    func wrongType(_ a: Args) -> ReplayError {
+        a.error(.wrongType, "Operation against a key holding the wrong kind of value")
+    }
+
+    func string(_ key: [UInt8], _ a: Args) throws -> StringObj? {
+        guard let o = obj(key) else { return nil }
+        guard case .string(let s) = o else { throw wrongType(a) }
+        return s
+    }
+
+    func list(_ key: [UInt8], _ a: Args) throws -> ListObj? {
+        guard let o = obj(key) else { return nil }
+        guard case .list(let l) = o else { throw wrongType(a) }
+        return l
+    }
+
+    func set(_ key: [UInt8], _ a: Args) throws -> SetObj? {
+        guard let o = obj(key) else { return nil }
+        guard case .set(let s) = o else { throw wrongType(a) }
+        return s
+    }
+
+    func zset(_ key: [UInt8], _ a: Args) throws -> ZSetObj? {
+        guard let o = obj(key) else { return nil }
+        guard case .zset(let z) = o else { throw wrongType(a) }
+        return z
+    }
+
+    func hash(_ key: [UInt8], _ a: Args) throws -> HashObj? {
+        guard let o = obj(key) else { return nil }
+        guard case .hash(let h) = o else { throw wrongType(a) }
+        return h
+    }
+
+    func stream(_ key: [UInt8], _ a: Args) throws -> StreamObj? {
+        guard let o = obj(key) else { return nil }
+        guard case .stream(let s) = o else { throw wrongType(a) }
+        return s
+    }
+}
+
+/// One command's arguments with Redis's parsing rules.
+struct Args {
+    let argv: [[UInt8]]
+    /// The name as written, for errors.
+    let command: String
+
+    var count: Int { argv.count }
+    subscript(i: Int) -> [UInt8] { argv[i] }
+
+    func error(_ kind: ReplayError.Kind, _ reason: String) -> ReplayError {
+        ReplayError(kind, command: command, reason: reason)
+    }
+
+    func arity(_ n: Int) throws {
+        guard argv.count == n else { throw error(.syntax, "wrong number of arguments (\(argv.count - 1), expected \(n - 1))") }
+    }
+
+    func arity(atLeast n: Int) throws {
+        guard argv.count >= n else { throw error(.syntax, "wrong number of arguments (\(argv.count - 1), expected at least \(n - 1))") }
+    }
+
+    /// Whether argument `i` is `word`, ignoring ASCII case (`word` is upper-case).
+    func isWord(_ i: Int, _ word: StaticString) -> Bool {
+        guard i < argv.count, argv[i].count == word.utf8CodeUnitCount else { return false }
+        let w = word.utf8Start
+        for (j, b) in argv[i].enumerated() where (b >= 97 && b <= 122 ? b - 32 : b) != w[j] { return false }
+        return true
+    }
+
+    /// A 64-bit integer as Redis's `string2ll` accepts it.
+    func int(_ i: Int) throws -> Int64 {
+        guard i < argv.count else { throw error(.syntax, "missing argument \(i)") }
+        guard let v = Self.integer(argv[i]) else {
+            throw error(.notANumber, "value is not an integer or out of range: \(Quoting.redisCLI(argv[i], limit: 40))")
+        }
+        return v
+    }
+
+    static func integer(_ bytes: [UInt8]) -> Int64? { bytes.withUnsafeBytes { Decimal64.parseCanonical($0) } }
+
+    /// A double as Redis's `getDoubleFromObject` accepts it (`strtod`, whole string, not NaN).
+    func double(_ i: Int) throws -> Double {
+        guard i < argv.count else { throw error(.syntax, "missing argument \(i)") }
+        guard let v = argv[i].withUnsafeBytes({ parseDouble($0) }), !v.isNaN else {
+            throw error(.notANumber, "value is not a valid float: \(Quoting.redisCLI(argv[i], limit: 40))")
+        }
+        return v
+    }
+}
