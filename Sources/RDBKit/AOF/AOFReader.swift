@@ -61,7 +61,8 @@ public final class AOFReader {
     private func readPart(_ part: AOFPart, isLast: Bool, state: inout State, _ handle: (AOFEvent) throws -> Void) throws {
         let input: BufferedReader
         do {
-            input = BufferedReader(try Input.open(part.path).source)
+            // RESP needs no CRC: it is switched on below only for an RDB part.
+            input = BufferedReader(try Input.open(part.path).source, checksum: false)
         } catch let e as RDBError {
             throw AOFError(.io, file: part.name, at: 0, expected: e.expected, found: e.found)
         }
@@ -75,6 +76,7 @@ public final class AOFReader {
         part.format = isRDB ? .rdb : .resp
         try handle(.file(part))
         if isRDB {
+            if options.rdb.verifyChecksum { input.enableChecksum() }
             let rdb = RDBReader(input: input, options: options.rdb)
             do {
                 let dialect = try rdb.readHeader()
