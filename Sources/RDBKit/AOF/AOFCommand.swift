@@ -47,9 +47,9 @@ public struct AOFCommand: Sendable {
 
     /// Index in `arguments` of the first key, nil for commands without keys. A small table
     /// covers what servers write to AOFs (format.md §7.6): keyless commands (SELECT, MULTI,
-    /// FLUSHALL, FUNCTION, ...), subcommand forms whose key comes second (XGROUP, OBJECT,
-    /// BITOP's destination), numkeys forms (EVAL, FCALL, ZUNIONSTORE's destination is first);
-    /// everything else takes its key first, as nearly every write command does.
+    /// FLUSHALL, FUNCTION, ...); forms whose key comes second (XGROUP and XINFO after their
+    /// subcommand, BITOP's destination after the operation); scripts, whose keys follow
+    /// `numkeys`; everything else takes its key first, as nearly every write command does.
     public var firstKeyIndex: Int? {
         let n = arguments.count
         if isNamed("SELECT") || isNamed("MULTI") || isNamed("EXEC") || isNamed("DISCARD")

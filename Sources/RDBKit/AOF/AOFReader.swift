@@ -137,11 +137,12 @@ public final class AOFReader {
                 try handle(.warning(AOFWarning(file: part.name, offset: resp.itemOffset,
                                                message: "an annotation line cut by the end of the file (ignored, as the server does)")))
             case .command:
-                let command = AOFCommand(arguments: resp.arguments, file: part.name, offset: resp.itemOffset,
+                var command = AOFCommand(arguments: resp.arguments, file: part.name, offset: resp.itemOffset,
                                          byteCount: resp.itemBytes, db: db, timeSeconds: state.time, index: state.index)
                 if command.isNamed("SELECT") {
                     if command.arguments.count == 2, let n = command.numberArgument(1), n >= 0, n <= Int64(Int32.max) {
                         db = Int(n)
+                        command.db = db  // a SELECT is shown in the database it selects
                     } else {
                         try handle(.warning(AOFWarning(file: part.name, offset: resp.itemOffset,
                                                        message: "SELECT without a database number: the database stays \(db)")))
@@ -151,10 +152,8 @@ public final class AOFReader {
                 } else if command.isNamed("EXEC") {
                     transaction = nil
                 }
-                var selected = command
-                selected.db = db
                 state.index += 1
-                try handle(.command(selected))
+                try handle(.command(command))
             }
         }
     }

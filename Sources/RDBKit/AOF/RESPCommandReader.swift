@@ -63,8 +63,8 @@ public final class RESPCommandReader {
             throw e
         } catch let e as RDBError {
             // BufferedReader reports the end of input as a truncation at the first missing byte.
-            throw error(e.kind == .truncated ? .truncated : .io, at: e.offset,
-                        expected: e.kind == .truncated ? "the rest of the command" : e.expected, found: e.found)
+            guard e.kind == .truncated else { throw error(.io, at: e.offset, expected: e.expected, found: e.found) }
+            throw error(.truncated, at: e.offset, expected: "the rest of the command", found: "the end of the file")
         } catch {
             throw self.error(.io, at: input.offset, expected: "readable input", found: "\(error)")
         }
@@ -189,7 +189,7 @@ public final class RESPCommandReader {
 
     private func lineFeedOnly(at offset: Int64, after what: String) -> AOFError {
         error(.lineEndings, at: offset, expected: "\\r\\n after \(what)",
-              found: "a bare \\n (LF-only line endings: the file was altered after the server wrote it; the tolerant mode reads it)")
+              found: "a bare \\n (LF-only line endings: the file was altered after the server wrote it; --tolerate-line-feeds reads it)")
     }
 
     /// A `0x00` where RESP must be: a zero-filled tail when every byte from here to the end is

@@ -23,8 +23,8 @@ enum ScoreText {
             }
             return printf17g(v)
         }
-        // double2ll: the range is ±(LLONG_MAX / 2).
-        if v >= -4_611_686_018_427_387_903, v <= 4_611_686_018_427_387_903, v == v.rounded(.towardZero) {
+        // double2ll: within ±(double)(LLONG_MAX / 2), which rounds to ±2^62.
+        if v >= -0x1p62, v <= 0x1p62, v == v.rounded(.towardZero) {
             return Decimal64.text(Int64(v))
         }
         return rdbVersion == 10 ? printf17g(v) : shortest(v)
