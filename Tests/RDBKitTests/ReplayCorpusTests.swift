@@ -22,8 +22,8 @@ import Testing
     /// the earliest expiry that survived it (`ttl:relative:1h`), after those that did not.
     /// A rewrite holds the live dataset it was made from (`../aof/truth.jsonl`, NOTES.txt), its
     /// past expiries included, and its XCLAIMs carry TIME, so only consumer times differ.
-    @Test(arguments: aofDirectories)
-    func replayedAOFEqualsWhatTheServerHeld(_ dir: String) throws {
+    /// The truth a folder's replay must give, the time to judge expiry at, and the fields no AOF holds.
+    static func expectation(_ dir: String) throws -> (truth: JSONLDataset, now: Int64?, ignoring: Set<String>) {
         let aofDir = URL(fileURLWithPath: dir).deletingLastPathComponent().appendingPathComponent("aof").path
         let isRewrite = !dir.hasSuffix("/aof")
         let truth = try JSONLDataset(contentsOf: aofDir + (isRewrite ? "/truth.jsonl" : "/truth-after-reload.jsonl"))
@@ -41,12 +41,33 @@ import Testing
         // Before 6.2 a RESP rewrite has no XGROUP CREATECONSUMER: consumers without pending
         // entries are not in the file at all.
         if isRewrite && (dir.contains("redis-5.0") || dir.contains("redis-6.0")) { ignoring.insert("consumers") }
-        let replayer = try replayAOFDirectory(dir)
-        let jsonl = try replayJSONL(replayer.dataset, now: now)
-        if let out = ProcessInfo.processInfo.environment["REPLAY_DEBUG_OUT"] {
-            try jsonl.write(to: URL(fileURLWithPath: out + "/" + dir.split(separator: "/").suffix(2).joined(separator: "_") + ".jsonl"))
-        }
+        return (truth, now, ignoring)
+    }
+
+    @Test(arguments: aofDirectories)
+    func replayedAOFEqualsWhatTheServerHeld(_ dir: String) throws {
+        let (truth, now, ignoring) = try Self.expectation(dir)
+        let replay = try AOFReplay(path: dir)
+        let jsonl = try replayJSONL(replay.replayer.dataset, now: now)
         let diffs = truth.differences(from: try JSONLDataset(jsonl), ignoring: ignoring)
         #expect(diffs.isEmpty, "\(dir): \(diffs.count) differences:\n\(diffs.prefix(6).joined(separator: "\n"))")
+    }
+
+    /// `aof-to-rdb`: the RDB written from the replay dumps to the same dataset, and (RDB ≤ 10)
+    /// redis-check-rdb 7.0.15 accepts it.
+    @Test(arguments: aofDirectories)
+    func convertedRDBHoldsWhatTheServerHeld(_ dir: String) throws {
+        let (truth, now, ignoring) = try Self.expectation(dir)
+        let replay = try AOFReplay(path: dir)
+        let version = replay.producerRDBVersion ?? replay.requiredRDBVersion ?? 10
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("rdbtool-conv-\(UUID().uuidString).rdb").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        _ = try replay.writeRDB(path: out, options: RDBWriter.Options(version: version), nowMs: now)
+        let diffs = truth.differences(from: try JSONLDataset(try dumpJSONL(out)), ignoring: ignoring)
+        #expect(diffs.isEmpty, "\(dir): \(diffs.count) differences:\n\(diffs.prefix(6).joined(separator: "\n"))")
+        if version <= 10, let check = RedisServer.which("redis-check-rdb") {
+            let r = try runProcess(check, [out])
+            #expect(r.status == 0, "\(r.stdout.suffix(500))")
+        }
     }
 }

@@ -119,6 +119,13 @@ public final class BufferedReader {
         return crc
     }
 
+    /// Starts computing the CRC-64 from the next unconsumed byte, for a reader made without
+    /// one that learns only after peeking that the input is an RDB (an AOF part).
+    public func enableChecksum() {
+        crcEnabled = true
+        resetChecksum()
+    }
+
     public func resetChecksum() {
         crc = 0
         crcFrom = pos

@@ -69,7 +69,9 @@ public final class OutputBuffer {
 
 public struct OutputError: Error, CustomStringConvertible {
     public let errno: Int32
-    public var description: String { "write failed: \(String(cString: strerror(errno)))" }
+    /// What was being done, when more than a write (creating, renaming a file).
+    public var detail: String? = nil
+    public var description: String { "\(detail ?? "write failed"): \(String(cString: strerror(errno)))" }
     /// A closed pipe (`rdbtool dump | head`) is a normal way for output to end.
     public var isBrokenPipe: Bool { errno == EPIPE }
 }

@@ -46,6 +46,20 @@ public struct ByteList: RandomAccessCollection, Sendable, Equatable {
         ends.append(storage.count)
     }
 
+    /// Appends an element of `count` bytes read from `input` in chunks, so storage grows only as
+    /// bytes arrive (a length a file claims never allocates beyond the bytes that exist). On a
+    /// throw nothing is appended.
+    public mutating func appendElement(reading count: Int, from input: BufferedReader) throws {
+        let before = storage.count
+        do {
+            try input.append(count, to: &storage)
+        } catch {
+            storage.removeLast(storage.count - before)
+            throw error
+        }
+        ends.append(storage.count)
+    }
+
     /// Appends the decimal text of `v`, as Redis shows an integer-encoded string.
     public mutating func appendDecimal(_ v: Int64) {
         Decimal64.append(v, to: &storage)

@@ -9,6 +9,11 @@ public enum UTCTime {
         return "\(y)-\(two(m))-\(two(d)) \(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60)) UTC"
     }
 
+    /// ISO-8601 to the second, "2024-11-23T12:34:56Z" (AOF `#TS:` times have no finer grain).
+    public static func iso(seconds: Int64) -> String {
+        String(format(seconds: seconds).dropLast(4).map { $0 == " " ? "T" : $0 }) + "Z"
+    }
+
     /// ISO-8601 with milliseconds, "2024-11-23T12:34:56.789Z".
     public static func iso(ms: Int64) -> String {
         let s = floorDiv(ms, 1000)

@@ -13,16 +13,16 @@ public struct InspectReport {
         self.elapsedSeconds = elapsedSeconds; self.summary = summary; self.error = error
     }
 
-    private static func list<K>(_ counts: [K: Int], name: (K) -> String) -> String {
+    static func list<K>(_ counts: [K: Int], name: (K) -> String) -> String {
         counts.sorted { $0.value != $1.value ? $0.value > $1.value : name($0.key) < name($1.key) }
             .map { "\(name($0.key)) \($0.value)" }.joined(separator: ", ")
     }
 
-    private static func pad(_ s: String, _ n: Int) -> String {
+    static func pad(_ s: String, _ n: Int) -> String {
         s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
     }
 
-    private static func padLeft(_ s: String, _ n: Int) -> String {
+    static func padLeft(_ s: String, _ n: Int) -> String {
         s.count >= n ? s : String(repeating: " ", count: n - s.count) + s
     }
 
@@ -32,7 +32,7 @@ public struct InspectReport {
         return " (\(Self.fixed(mb, 1)) MB/s)"
     }
 
-    static func fixed(_ v: Double, _ digits: Int) -> String {
+    public static func fixed(_ v: Double, _ digits: Int) -> String {
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let r = (v * scale).rounded() / scale

@@ -255,10 +255,6 @@ public final class RESPWriter: RecordWriter {
         for shift in stride(from: 56, through: 0, by: -8) { body.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
     }
 
-    private static func appendLittleEndian(_ v: UInt64, to body: inout [UInt8]) {
-        for shift in stride(from: 0, to: 64, by: 8) { body.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
-    }
-
     // MARK: RESP framing
 
     /// RESP multi-bulk commands rendered into a byte array.

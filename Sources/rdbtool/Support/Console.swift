@@ -63,6 +63,16 @@ final class Progress {
         line.withUTF8 { p in _ = write(2, p.baseAddress, p.count) }
     }
 
+    /// For inputs counted in commands rather than bytes.
+    func update(commands: Int) {
+        guard enabled else { return }
+        let t = Console.now()
+        guard t - lastDraw >= 0.25 else { return }
+        lastDraw = t
+        var line = "\r\(commands) commands replayed, \(Int(Double(commands) / max(t - started, 0.001))) per second   "
+        line.withUTF8 { p in _ = write(2, p.baseAddress, p.count) }
+    }
+
     func finish() {
         guard enabled, lastDraw > 0 else { return }
         var clear = "\r" + String(repeating: " ", count: 60) + "\r"

@@ -20,12 +20,25 @@ enum ExitStatus {
         case .truncated, .checksumMismatch, .structural, .unknownType, .unknownOpcode, .notRDB: damaged
         }
     }
+
+    static func of(_ e: AOFError) -> Int32 {
+        switch e.kind {
+        case .io: unreadable
+        case .rdb: e.rdbError.map(of) ?? damaged
+        case .truncated, .structural, .lineEndings, .zeroPadding, .openTransaction, .manifest, .missingFile, .notAOF: damaged
+        }
+    }
 }
 
 /// Prints an error on stderr prefixed with the input's name and exits with its status.
 func fail(_ path: String, _ e: Error) -> ExitCode {
     if let e = e as? RDBError {
         Console.error("\(path): \(e)")
+        return ExitCode(ExitStatus.of(e))
+    }
+    if let e = e as? AOFError {
+        // The error names its file: repeat the path only when it is another one.
+        Console.error(e.file == path ? "\(e)" : "\(path): \(e)")
         return ExitCode(ExitStatus.of(e))
     }
     if let e = e as? OutputError, e.isBrokenPipe { return ExitCode(ExitStatus.ok) }

@@ -87,3 +87,14 @@ enum Paths {
         return e.compactMap { $0 as? String }.filter(keep).map { dir + "/" + $0 }.sorted()
     }
 }
+
+/// The replayed dataset as JSONL, as `dump --format jsonl` writes records.
+func replayJSONL(_ dataset: Dataset, now: Int64?) throws -> Data {
+    let out = OutputBuffer()
+    let writer = JSONLWriter(output: out)
+    try writer.begin()
+    try dataset.records(now: now) { try writer.write($0) }
+    for l in dataset.functionLibraries { try writer.write(l) }
+    try writer.finish()
+    return Data(out.bytes)
+}

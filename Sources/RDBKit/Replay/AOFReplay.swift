@@ -1,0 +1,147 @@
+/// Loads an AOF (file or directory) as a server does: the RDB preamble or base as the starting
+/// dataset, then every command replayed in order. The result is what the server would hold.
+public final class AOFReplay {
+    public struct Options: Sendable {
+        public var reader = AOFReader.Options()
+        /// Count commands that cannot be replayed (module commands, pre-5.0 EVAL) instead of stopping.
+        public var skipUnsupported = false
+        /// Stop after the last command annotated at or before this time (point-in-time recovery).
+        public var untilMs: Int64?
+        public init() {}
+    }
+
+    public struct Summary: Sendable {
+        public var commandsRead = 0
+        public var commandsApplied = 0
+        /// Commands skipped under `skipUnsupported`, by upper-case name.
+        public var unsupported: [String: Int] = [:]
+        /// Keys the skipped commands named.
+        public var unsupportedKeys = 0
+        public var keysFromRDB = 0
+        /// Time of the last command read (its `#TS:` annotation), Unix ms.
+        public var lastTimeMs: Int64?
+        /// `redis-ver` / `valkey-ver` of an RDB preamble or base.
+        public var producerVersion: String?
+        public var producerIsValkey = false
+        public var tails: [AOFTail] = []
+        public var warnings: [AOFWarning] = []
+        /// The read stopped at `untilMs` before the end of the history.
+        public var stoppedAtUntil = false
+    }
+
+    public let replayer: Replayer
+    public private(set) var summary = Summary()
+    public let layout: AOFLayout
+
+    private struct Stop: Error {}
+
+    /// Reads and replays `path`; `progress` gets the number of commands read now and then.
+    public init(path: String, options: Options = Options(), progress: ((Int) -> Void)? = nil) throws {
+        let reader = try AOFReader(path: path, options: options.reader)
+        layout = reader.layout
+        replayer = Replayer(options: Replayer.Options(skipUnsupported: options.skipUnsupported))
+        do {
+            try reader.read { event in
+                switch event {
+                case .file:
+                    // A server loads each file with a fresh client, in database 0.
+                    _ = try replayer.apply([Array("SELECT".utf8), Array("0".utf8)], timeMs: summary.lastTimeMs)
+                case .rdb(.key(let r)):
+                    replayer.dataset.load(r)
+                    summary.keysFromRDB += 1
+                case .rdb(.function(let f)):
+                    replayer.dataset.load(f)
+                case .rdb(.aux(let name, let value)):
+                    let valkey = name == Array("valkey-ver".utf8)
+                    if valkey || name == Array("redis-ver".utf8) {
+                        summary.producerVersion = String(decoding: value, as: UTF8.self)
+                        summary.producerIsValkey = valkey
+                    }
+                case .command(let c):
+                    let timeMs = c.timeSeconds.map { $0 * 1000 }
+                    if let until = options.untilMs, let t = timeMs, t > until {
+                        summary.stoppedAtUntil = true
+                        throw Stop()
+                    }
+                    summary.commandsRead += 1
+                    summary.lastTimeMs = timeMs ?? summary.lastTimeMs
+                    let argv = c.arguments.map { Array($0) }
+                    do {
+                        let outcome = try replayer.apply(argv, timeMs: timeMs)
+                        switch outcome.status {
+                        case .applied, .queued: summary.commandsApplied += 1
+                        case .unsupported:
+                            summary.unsupported[String(decoding: c.upperName, as: UTF8.self), default: 0] += 1
+                            summary.unsupportedKeys += outcome.keys.count
+                        }
+                    } catch var e as ReplayError {
+                        e.file = c.file
+                        e.offset = c.offset
+                        e.timeMs = timeMs
+                        throw e
+                    }
+                    if summary.commandsRead % 100_000 == 0 { progress?(summary.commandsRead) }
+                case .tail(let t):
+                    summary.tails.append(t)
+                    if t.kind == .openTransaction { _ = replayer.discardTransaction() }
+                case .warning(let w):
+                    summary.warnings.append(w)
+                default:
+                    break
+                }
+            }
+        } catch is Stop {
+            // Point-in-time recovery: what follows `untilMs` is not applied.
+        }
+        // A transaction the history never closed was never executed.
+        if replayer.inTransaction { _ = replayer.discardTransaction() }
+    }
+
+    /// The RDB version the AOF's producer writes (from its preamble or base), within what the
+    /// writer supports: Redis before 7.0 → 9, 7.0 → 10, 7.2 → 11, 7.4 and later → 12; Valkey → 11
+    /// (Valkey 9's own numbering is not written; it reads RDB 11).
+    public var producerRDBVersion: Int? {
+        guard let v = summary.producerVersion else { return nil }
+        let parts = v.split(separator: ".").compactMap { Int($0) }
+        guard parts.count >= 2 else { return nil }
+        if summary.producerIsValkey { return 11 }
+        switch (parts[0], parts[1]) {
+        case (..<7, _): return 9
+        case (7, 0): return 10
+        case (7, 1...3): return 11
+        default: return 12
+        }
+    }
+
+    /// The oldest RDB version that can hold the dataset: 12 when a hash field has a TTL.
+    public var requiredRDBVersion: Int? {
+        var needs12 = false
+        replayer.dataset.records(now: nil) { r in
+            if case .hash(let h) = r.value, h.fieldExpiries?.contains(where: { $0 != nil }) == true { needs12 = true }
+        }
+        return needs12 ? 12 : nil
+    }
+
+    /// Writes what a server holds after loading the AOF, judged at `nowMs`: keys (and hash
+    /// fields) already expired then are left out, as a loading server drops them.
+    public func writeRDB(path: String, options: RDBWriter.Options, nowMs: Int64?) throws -> RDBWriter.Summary {
+        let writer = try RDBWriter(path: path, options: options, protecting: layout.parts.map(\.path))
+        for library in replayer.dataset.functionLibraries { try writer.write(library) }
+        // RESIZEDB needs each database's counts before its keys: count first, then write.
+        var counts: [Int: (keys: UInt64, expires: UInt64)] = [:]
+        replayer.dataset.records(now: nowMs) { r in
+            counts[r.db, default: (0, 0)].keys += 1
+            if r.expireAtMs != nil { counts[r.db, default: (0, 0)].expires += 1 }
+        }
+        var currentDB: Int? = nil
+        try replayer.dataset.records(now: nowMs) { r in
+            if r.db != currentDB {
+                currentDB = r.db
+                let c = counts[r.db] ?? (0, 0)
+                try writer.beginDatabase(r.db, keys: c.keys, expires: c.expires)
+            }
+            try writer.write(r)
+        }
+        return try writer.finish()
+    }
+}
