@@ -314,10 +314,15 @@ struct VerifyPass {
         if !producerChecked { try checkProducer(family: nil, version: nil) }
     }
 
-    /// Producer consistency: a header version newer than the producer named in the AUX
-    /// writes means an edited header (class unsupported-version, at the version digits).
-    /// RDB 13+ is known from third-party descriptions only; every producer of it names
-    /// itself, so a 13+ header with no producer AUX before the first record is refused too.
+    /// Producer consistency. Up to RDB 12 every layout is verified against real servers, so a
+    /// header that differs from what the named producer writes is only a warning (hand-made
+    /// fixtures do this). RDB 13+ is known from third-party descriptions only: such a header
+    /// is accepted only from a producer that writes it, or that this table does not know
+    /// (development builds); otherwise it is an edited header, class unsupported-version at
+    /// the version digits. Every producer of 13+ names itself, so a 13+ header without a
+    /// producer AUX before the first record is refused too.
+    static let newestVerifiedRedis = 12
+
     mutating func checkProducer(family: Dialect.Family?, version: String?) throws {
         guard !producerChecked, let d = dialect else { return }
         producerChecked = true
@@ -330,12 +335,12 @@ struct VerifyPass {
             return
         }
         guard let writes = Self.rdbVersion(writtenBy: family, version: version) else { return }
-        if d.version > writes {
+        if d.version > writes && d.family == .redis && d.version > Self.newestVerifiedRedis {
             throw RDBError(.unsupportedVersion, at: digitsAt, expected: "RDB version \(writes) or older, as \(family.rawValue) \(version) writes",
                            found: "\(d.version) in the header")
         }
-        if d.version < writes {
-            warn(.producerVersion, digitsAt, "\(family.rawValue) \(version) writes RDB \(writes), the header says \(d.version) (edited to suit an older server?)")
+        if d.version != writes {
+            warn(.producerVersion, digitsAt, "\(family.rawValue) \(version) writes RDB \(writes), the header says \(d.version) (edited by hand?)")
         }
     }
 
