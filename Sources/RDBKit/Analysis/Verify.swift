@@ -128,7 +128,7 @@ public struct Verifier: Sendable {
             let input = BufferedReader(opened.source, checksum: true)
             do {
                 let reader = RDBReader(input: input, options: .init(allowNewer: options.allowNewer, verifyChecksum: true, level: .structure))
-                try reader.read { try pass.consume($0) }
+                try reader.read { try pass.consume($0, endingAt: input.offset) }
                 try pass.readTrailingBytes(input)
             } catch let e as RDBError {
                 result.failure = e
@@ -268,7 +268,8 @@ struct VerifyPass {
         db = to; dbKeys = 0; dbExpires = 0
     }
 
-    mutating func consume(_ event: RDBEvent) throws {
+    /// `end` is the offset right after the event's record.
+    mutating func consume(_ event: RDBEvent, endingAt end: Int64) throws {
         switch event {
         case .header(let d):
             dialect = d
@@ -307,7 +308,9 @@ struct VerifyPass {
             warn(.reader, w.offset, w.message)
         case .end(let t):
             trailer = t
-        case .key, .function, .moduleAux, .slotInfo, .slotImport:
+        case .function(let f):
+            try checkLibrary(f, endingAt: end)
+        case .key, .moduleAux, .slotInfo, .slotImport:
             break
         }
         // The first record after the AUX fields: a producer must have named itself by now.
@@ -341,6 +344,24 @@ struct VerifyPass {
         }
         if d.version != writes {
             warn(.producerVersion, digitsAt, "\(family.rawValue) \(version) writes RDB \(writes), the header says \(d.version) (edited by hand?)")
+        }
+    }
+
+    /// A function library loads only with a `#!lua name=<name>` first line and a name of
+    /// letters, digits and underscores (`functionExtractLibMetaData`, `functionsVerifyName`);
+    /// the Lua code itself is compiled by the server, which verify cannot do. Code without
+    /// `#!` is the 7.0 release candidates' format, which keeps name and engine apart.
+    func checkLibrary(_ f: FunctionLibrary, endingAt end: Int64) throws {
+        guard f.code.starts(with: [0x23, 0x21]) else { return }
+        let ok = f.shebang.map { s in
+            s.engine == "LUA" && !s.name.isEmpty && s.name.utf8.allSatisfy { b in
+                (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F
+            }
+        } ?? false
+        guard ok else {
+            let line = f.code.prefix { $0 != 0x0A }
+            throw RDBError(.structural, at: end, expected: "a function library starting #!lua name=<letters, digits, _>",
+                           found: "\(Quoting.redisCLI(line, limit: 60)) (in the record ending here)")
         }
     }
 
