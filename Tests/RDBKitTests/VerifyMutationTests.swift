@@ -8,7 +8,7 @@ import Testing
 /// mutants must load into redis-server 7.0.15.
 @Suite struct VerifyMutationTests {
     /// Mutants per fixture image (`RDBTOOL_MUTANTS` raises it for a longer run).
-    static let perImage = Int(ProcessInfo.processInfo.environment["RDBTOOL_MUTANTS"] ?? "") ?? 600
+    static let perImage = Int(ProcessInfo.processInfo.environment["RDBTOOL_MUTANTS"] ?? "") ?? 150
 
     struct Image: CustomTestStringConvertible, Sendable {
         var name: String
@@ -17,15 +17,17 @@ import Testing
         var testDescription: String { name }
     }
 
-    /// A compact copy of each fixture dump: its header records and the smallest key of every
-    /// encoding it holds, with the checksum recomputed, and the same with the checksum
+    /// A compact copy of each fixture dump: its header records, then the smallest key and the
+    /// largest key under 2000 bytes of every encoding it holds, in file order, with the
+    /// checksum recomputed, and the same with the checksum
     /// disabled (zero), so that flips reach the decoders instead of only the CRC.
     static let images: [Image] = {
         var out: [Image] = []
         for path in Paths.files(under: Paths.fixtures + "/corpus", where: { $0.hasSuffix("dump.rdb") }) {
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             let bytes = Array(data)
-            var smallest: [UInt8: (offset: Int, size: Int)] = [:]
+            var smallest: [Int: (offset: Int, size: Int)] = [:]
+            var richest: [Int: (offset: Int, size: Int)] = [:]
             var firstKey = Int.max
             var version = 0
             try? RDBReader(input: BufferedReader(MemorySource(bytes))).read { e in
@@ -33,16 +35,16 @@ import Testing
                 guard case .key(let r) = e, r.db == 0 else { return }
                 let m = r.metadata
                 firstKey = min(firstKey, Int(m.offset))
-                let code = UInt8(m.encoding.rawValue) << 5 | m.typeByte
-                if smallest[code].map({ $0.size > Int(m.serializedBytes) }) ?? true {
-                    smallest[code] = (Int(m.offset), Int(m.serializedBytes))
-                }
+                let code = Int(m.encoding.rawValue) << 8 | Int(m.typeByte)
+                let record = (offset: Int(m.offset), size: Int(m.serializedBytes))
+                if smallest[code].map({ $0.size > record.size }) ?? true { smallest[code] = record }
+                if record.size <= 2000, richest[code].map({ $0.size < record.size }) ?? true { richest[code] = record }
             }
             guard firstKey < bytes.count else { continue }
             var body = Array(bytes[0..<firstKey])
-            for (_, r) in smallest.sorted(by: { $0.value.offset < $1.value.offset }) {
-                body += bytes[r.offset..<r.offset + r.size]
-            }
+            var chosen: [Int: Int] = [:]
+            for r in Array(smallest.values) + Array(richest.values) { chosen[r.offset] = r.size }
+            for (offset, size) in chosen.sorted(by: { $0.key < $1.key }) { body += bytes[offset..<offset + size] }
             body.append(0xFF)
             let build = URL(fileURLWithPath: path).deletingLastPathComponent().lastPathComponent
             if version >= 5 {
@@ -90,7 +92,11 @@ import Testing
         return u.ru_maxrss
     }
 
-    @Test func everyFixtureYieldsACompactImage() {
+    /// `RDBTOOL_EXPORT_SEEDS=DIR` writes the images there (Fuzz/seeds holds them).
+    @Test func everyFixtureYieldsACompactImage() throws {
+        if let dir = ProcessInfo.processInfo.environment["RDBTOOL_EXPORT_SEEDS"] {
+            for image in Self.images { try Data(image.bytes).write(to: URL(fileURLWithPath: dir + "/" + image.name + ".rdb")) }
+        }
         #expect(Self.images.count == 16)
         #expect(Self.images.allSatisfy { $0.bytes.count < 16_000 })
         for image in Self.images {
