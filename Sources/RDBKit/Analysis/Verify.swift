@@ -8,7 +8,7 @@ public struct VerifyOptions: Sendable {
     public var nowMs: Int64?
     public var allowNewer = false
     /// Memory for duplicate-key fingerprints before they spill to a temporary file.
-    public var duplicateKeyMemory = 8 << 20
+    public var duplicateKeyMemory = 4 << 20
     /// Bytes shown either side of a fault's offset; 0 for none.
     public var hexdumpRadius = 0
     /// Warnings kept in full per kind (all are counted).
@@ -106,7 +106,7 @@ public struct Verifier: Sendable {
     public init(options: VerifyOptions = VerifyOptions()) { self.options = options }
 
     public func verify(path: String) -> VerifyResult {
-        verify(name: path, reopenable: path != "-") { try Input.open(path) }
+        verify(name: path, reopenable: path != "-", checksumPath: path == "-" ? nil : path) { try Input.open(path) }
     }
 
     public func verify(bytes: [UInt8], name: String = "-") -> VerifyResult {
@@ -117,6 +117,12 @@ public struct Verifier: Sendable {
 
     /// `open` is called again for the duplicate-key re-check and the hexdump when `reopenable`.
     public func verify(name: String, reopenable: Bool, open: () throws -> Input.Opened) -> VerifyResult {
+        verify(name: name, reopenable: reopenable, checksumPath: nil, open: open)
+    }
+
+    /// With `checksumPath` (a regular, uncompressed file), the CRC-64 is computed on a second
+    /// thread instead of inline.
+    func verify(name: String, reopenable: Bool, checksumPath: String?, open: () throws -> Input.Opened) -> VerifyResult {
         let started = monotonicSeconds()
         var result = VerifyResult(path: name)
         result.nowMs = options.nowMs
@@ -125,12 +131,26 @@ public struct Verifier: Sendable {
             let opened = try open()
             result.fileSize = opened.fileSize
             result.isGzip = opened.isGzip
-            let input = BufferedReader(opened.source, checksum: true)
+            let parallel = checksumPath.flatMap { opened.fileSize != nil && !opened.isGzip ? ParallelChecksum(path: $0) : nil }
+            let input = BufferedReader(opened.source, checksum: parallel == nil)
             do {
-                let reader = RDBReader(input: input, options: .init(allowNewer: options.allowNewer, verifyChecksum: true, level: .structure))
+                let reader = RDBReader(input: input, options: .init(allowNewer: options.allowNewer, verifyChecksum: parallel == nil,
+                                                                    level: .structure))
                 try reader.read { try pass.consume($0, endingAt: input.offset) }
+                if let parallel, var t = pass.trailer {
+                    if let stored = t.storedChecksum, stored != 0 {
+                        let computed = try parallel.checksum(upTo: t.eofOffset + 1)
+                        t.computedChecksum = computed
+                        pass.trailer = t
+                        if stored != computed {
+                            throw RDBError(.checksumMismatch, at: t.eofOffset + 1, expected: "CRC-64 \(hex64(computed))", found: "\(hex64(stored))")
+                        }
+                    }
+                }
+                parallel?.cancel()
                 try pass.readTrailingBytes(input)
             } catch let e as RDBError {
+                parallel?.cancel()
                 result.failure = e
             }
             result.bytesRead = input.offset

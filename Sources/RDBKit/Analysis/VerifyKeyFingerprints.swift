@@ -13,21 +13,26 @@ import Glibc
 /// comparing the keys themselves in a second pass over the file.
 final class KeyFingerprints {
     private static let bucketCount = 256
-    private var buckets: [[UInt64]]
-    private var held = 0
-    private let capacity: Int
+    /// Every bucket's in-memory part: `perBucket` slots each, `filled[b]` of them in use.
+    private let slots: UnsafeMutablePointer<UInt64>
+    private let perBucket: Int
+    private var filled: [Int]
     private var spill: Int32 = -1
     private var spillEnd: Int64 = 0
     private var chunks: [[(offset: Int64, count: Int)]]
     private(set) var total = 0
 
     init(memoryBudget: Int) {
-        capacity = max(Self.bucketCount * 64, memoryBudget / 8)
-        buckets = Array(repeating: [], count: Self.bucketCount)
+        perBucket = max(64, memoryBudget / 8 / Self.bucketCount)
+        slots = .allocate(capacity: perBucket * Self.bucketCount)
+        filled = Array(repeating: 0, count: Self.bucketCount)
         chunks = Array(repeating: [], count: Self.bucketCount)
     }
 
-    deinit { if spill >= 0 { close(spill) } }
+    deinit {
+        slots.deallocate()
+        if spill >= 0 { close(spill) }
+    }
 
     /// Bytes written to the temporary file.
     var spilledBytes: Int64 { spillEnd }
@@ -39,30 +44,31 @@ final class KeyFingerprints {
 
     @inline(__always)
     func insert(_ fp: UInt64) throws {
-        buckets[Int(fp >> 56)].append(fp)
-        held += 1
+        let b = Int(fp >> 56)
+        let n = filled[b]
+        slots[b * perBucket + n] = fp
+        filled[b] = n + 1
         total += 1
-        if held == capacity { try flush() }
+        // One full bucket spills them all: chunks stay large, memory stays `memoryBudget`.
+        if n + 1 == perBucket { try flush() }
     }
 
     private func flush() throws {
         if spill < 0 { spill = try Self.temporaryFile() }
-        for b in 0..<Self.bucketCount where !buckets[b].isEmpty {
-            let bytes = buckets[b].count * 8
-            try buckets[b].withUnsafeBytes { p in
-                var done = 0
-                while done < bytes {
-                    let n = pwrite(spill, p.baseAddress! + done, bytes - done, off_t(spillEnd) + off_t(done))
-                    if n < 0 && errno == EINTR { continue }
-                    guard n > 0 else { throw Self.ioError("writing duplicate-key fingerprints to a temporary file") }
-                    done += n
-                }
+        for b in 0..<Self.bucketCount where filled[b] > 0 {
+            let bytes = filled[b] * 8
+            let p = UnsafeRawPointer(slots + b * perBucket)
+            var done = 0
+            while done < bytes {
+                let n = pwrite(spill, p + done, bytes - done, off_t(spillEnd) + off_t(done))
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw Self.ioError("writing duplicate-key fingerprints to a temporary file") }
+                done += n
             }
-            chunks[b].append((spillEnd, buckets[b].count))
+            chunks[b].append((spillEnd, filled[b]))
             spillEnd += Int64(bytes)
-            buckets[b].removeAll(keepingCapacity: true)
+            filled[b] = 0
         }
-        held = 0
     }
 
     /// Fingerprints inserted more than once.
@@ -86,7 +92,7 @@ final class KeyFingerprints {
                     }
                 }
             }
-            all.append(contentsOf: buckets[b])
+            all.append(contentsOf: UnsafeBufferPointer(start: slots + b * perBucket, count: filled[b]))
             guard all.count > 1 else { continue }
             var size = 16
             while size < all.count * 2 { size *= 2 }

@@ -43,13 +43,18 @@ struct DuplicateFinder {
     private var mask = 0
     private var count = 0
 
-    /// Forgets every element (keeps the table's memory for the next collection).
-    mutating func reset() {
-        if count > 0 {
-            if slots.count > 1024 { slots = [] } else { for i in slots.indices { slots[i] = 0 } }
+    /// Forgets every element, sized for `expected` of them (a file's count, so capped: the
+    /// table still grows as elements really arrive).
+    mutating func reset(expecting expected: Int = 0) {
+        var size = 16
+        while size * 3 < min(expected, 1 << 16) * 4 { size *= 2 }
+        if slots.count != size {
+            slots = [UInt64](repeating: 0, count: size)
+        } else if count > 0 {
+            for i in slots.indices { slots[i] = 0 }
         }
+        mask = size - 1
         count = 0
-        if slots.isEmpty { slots = [UInt64](repeating: 0, count: 16); mask = 15 }
     }
 
     /// Adds element `i` (the last appended) of `list`; returns the index of an equal earlier

@@ -84,7 +84,7 @@ extension RDBDecoder {
     private func readPlainList(unique: Bool) throws -> ByteList {
         let n = try readCount("element count")
         var l = ByteList(reservingElements: min(n, 1 << 16), bytes: 0)
-        duplicates.reset()
+        duplicates.reset(expecting: n)
         for _ in 0..<n {
             let at = input.offset
             try readString(into: &l)
@@ -113,7 +113,7 @@ extension RDBDecoder {
         let n = try readCount("member count")
         var z = SortedSetValue()
         z.scores.reserveCapacity(min(n, 1 << 16))
-        duplicates.reset()
+        duplicates.reset(expecting: n)
         for _ in 0..<n {
             let memberAt = input.offset
             try readString(into: &z.members)
@@ -129,7 +129,7 @@ extension RDBDecoder {
     private func readPlainHash() throws -> HashValue {
         let n = try readCount("field count")
         var h = HashValue()
-        duplicates.reset()
+        duplicates.reset(expecting: n)
         for _ in 0..<n {
             let at = input.offset
             try readString(into: &h.fields)

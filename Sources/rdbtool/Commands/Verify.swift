@@ -28,7 +28,7 @@ struct Verify: ParsableCommand {
     var hexdump = false
 
     @Option(help: "MiB of memory for duplicate-key fingerprints before they spill to a temporary file.")
-    var duplicateKeyMemory = 8
+    var duplicateKeyMemory = 4
 
     @OptionGroup var reader: ReaderOptions
 
