@@ -126,7 +126,7 @@ public struct Verifier: Sendable {
         let started = monotonicSeconds()
         var result = VerifyResult(path: name)
         result.nowMs = options.nowMs
-        var pass = VerifyPass(options: options)
+        let pass = VerifyPass(options: options)
         do {
             let opened = try open()
             result.fileSize = opened.fileSize
@@ -247,7 +247,7 @@ func monotonicSeconds() -> Double {
 }
 
 /// The state of one reading pass: counts, warnings, fingerprints.
-struct VerifyPass {
+final class VerifyPass {
     let options: VerifyOptions
     let fingerprints: KeyFingerprints
     var dialect: Dialect?
@@ -271,7 +271,7 @@ struct VerifyPass {
         fingerprints = KeyFingerprints(memoryBudget: options.duplicateKeyMemory)
     }
 
-    mutating func warn(_ kind: VerifyWarning.Kind, _ offset: Int64?, db: Int? = nil, key: [UInt8]? = nil, _ message: String) {
+    func warn(_ kind: VerifyWarning.Kind, _ offset: Int64?, db: Int? = nil, key: [UInt8]? = nil, _ message: String) {
         let n = warningCounts[kind, default: 0]
         warningCounts[kind] = n + 1
         if n < options.warningsKeptPerKind {
@@ -279,7 +279,7 @@ struct VerifyPass {
         }
     }
 
-    mutating func switchDB(_ to: Int) {
+    func switchDB(_ to: Int) {
         guard to != db else { return }
         if dbKeys > 0 || dbExpires > 0 {
             let c = counts[db, default: (0, 0)]
@@ -289,7 +289,7 @@ struct VerifyPass {
     }
 
     /// `end` is the offset right after the event's record.
-    mutating func consume(_ event: RDBEvent, endingAt end: Int64) throws {
+    func consume(_ event: RDBEvent, endingAt end: Int64) throws {
         switch event {
         case .header(let d):
             dialect = d
@@ -346,7 +346,7 @@ struct VerifyPass {
     /// producer AUX before the first record is refused too.
     static let newestVerifiedRedis = 12
 
-    mutating func checkProducer(family: Dialect.Family?, version: String?) throws {
+    func checkProducer(family: Dialect.Family?, version: String?) throws {
         guard !producerChecked, let d = dialect else { return }
         producerChecked = true
         let digitsAt: Int64 = d.family == .redis ? 5 : 6
@@ -410,7 +410,7 @@ struct VerifyPass {
     }
 
     /// After the checksum: nothing, a `redis-cli --rdb` EOF mark, or unexpected bytes.
-    mutating func readTrailingBytes(_ input: BufferedReader) throws {
+    func readTrailingBytes(_ input: BufferedReader) throws {
         let at = input.offset
         var head: [UInt8] = []
         var n: Int64 = 0
@@ -429,7 +429,7 @@ struct VerifyPass {
         }
     }
 
-    mutating func finish(into r: inout VerifyResult) {
+    func finish(into r: inout VerifyResult) {
         switchDB(-1)
         r.dialect = dialect
         r.producer = producer
