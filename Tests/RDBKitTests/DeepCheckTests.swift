@@ -96,6 +96,16 @@ import Testing
         #expect(failure(.streamListpacks2, stream(consumers: [1] + consumer("c", owning: 1))) == nil)
     }
 
+    @Test func pendingEntryAfterTheGroupsLastDeliveredIdIsAWarning() throws {
+        var bytes = stream(consumers: [1] + consumer("c", owning: 1))
+        // The group's last-delivered id 1-2 becomes 0-0.
+        let at = try #require(bytes.firstIndex(of: 0x67)) + 1
+        bytes[at] = 0; bytes[at + 1] = 0
+        let d = decoder(bytes)
+        _ = try d.readValue(.streamListpacks2)
+        #expect(d.warnings.map(\.message) == [#"group "g" has pending entry 1-1 after its last-delivered id 0-0"#])
+    }
+
     @Test func pendingEntryOwnedByNoConsumerIsRejected() {
         let e = failure(.streamListpacks2, stream(consumers: [1] + consumer("c", owning: 0)))
         #expect(e?.expected == #"every PEL entry of group "g" owned by a consumer"#)

@@ -150,6 +150,10 @@ extension RDBDecoder {
             }
             pending.append(StreamPendingEntry(id: id, deliveryTimeMs: time, deliveryCount: count))
         }
+        // Delivery moves last-delivered past every pending id; only XGROUP SETID moves it back.
+        if let last = pending.lazy.map(\.id).max(), last > lastDelivered {
+            warnings.append(RDBWarning(offset: groupAt, message: "group \(Quoting.redisCLI(name, limit: 60)) has pending entry \(last) after its last-delivered id \(lastDelivered)"))
+        }
         let consumerCount = try readCount("consumer count")
         var consumers: [StreamConsumer] = []
         var consumerNames = Set<[UInt8]>()
