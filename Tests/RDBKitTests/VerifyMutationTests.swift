@@ -114,12 +114,19 @@ import Testing
             let started = monotonicSeconds()
             let r = Verifier().verify(bytes: m)
             #expect(monotonicSeconds() - started < 1, "a mutant of \(image.name) took too long")
-            guard r.failure == nil else { continue }
-            clean += 1
-            // Clean means every record reads whole, values and all.
-            #expect(throws: Never.self, "\(image.name): verify said clean, the reader disagrees") {
-                try RDBReader(input: BufferedReader(MemorySource(m))).read { _ in }
+            let readerError: Error?
+            do { try RDBReader(input: BufferedReader(MemorySource(m))).read { _ in }; readerError = nil } catch { readerError = error }
+            guard let f = r.failure else {
+                // Clean means every record reads whole, values and all.
+                #expect(readerError == nil, "\(image.name): verify said clean, the reader disagrees: \(readerError!)")
+                clean += 1
+                continue
             }
+            // Damage verify alone sees: repeated keys, a header its producer does not write,
+            // a function library without its #! line. Anything else the reader sees too.
+            let verifyOnly = f.expected == "each key once per database" || f.kind == .unsupportedVersion
+                || f.expected.hasPrefix("a function library")
+            #expect(readerError != nil || verifyOnly, "\(image.name): the reader reads what verify calls \(f)")
         }
         // Memory: nothing a mutant claims (lengths, counts) may be allocated before its bytes
         // exist; the process's peak stays within a small bound of what the suite uses anyway.
