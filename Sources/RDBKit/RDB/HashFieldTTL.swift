@@ -7,6 +7,7 @@ extension RDBDecoder {
     func readHashWithFieldTTLs(_ type: RDBType) throws -> HashValue {
         var h = HashValue()
         var expiries: [Int64?] = []
+        duplicates.reset()
         switch type {
         case .hashMetadata:
             let minAt = input.offset
@@ -27,7 +28,9 @@ extension RDBDecoder {
                     }
                     expiries.append(Int64(sum))
                 }
+                let fieldAt = input.offset
                 try readString(into: &h.fields)
+                try checkUnique(h.fields, "hash fields", at: fieldAt)
                 try readString(into: &h.values)
             }
         case .hashMetadataPreGA:
@@ -39,13 +42,17 @@ extension RDBDecoder {
                     throw RDBError(.structural, at: at, expected: "a field TTL below 2^48", found: "\(expireAt)")
                 }
                 expiries.append(expireAt == 0 ? nil : Int64(expireAt))
+                let fieldAt = input.offset
                 try readString(into: &h.fields)
+                try checkUnique(h.fields, "hash fields", at: fieldAt)
                 try readString(into: &h.values)
             }
         default:  // Valkey HASH_2
             let n = try readCount("field count")
             for _ in 0..<n {
+                let fieldAt = input.offset
                 try readString(into: &h.fields)
+                try checkUnique(h.fields, "hash fields", at: fieldAt)
                 try readString(into: &h.values)
                 let at = input.offset
                 let expireAt = Int64(bitPattern: try input.readUInt64LE())
@@ -68,10 +75,13 @@ extension RDBDecoder {
         var expiries: [Int64?] = []
         try withString("listpack") { p, ctx in
             var slot = 0
+            duplicates.reset()
             var it = try ListpackIterator(p, ctx)
-            try it.forEach { e in
+            while let e = try it.next() {
                 switch slot {
-                case 0: e.append(to: &h.fields)
+                case 0:
+                    e.append(to: &h.fields)
+                    try checkUnique(h.fields, "hash fields", ctx, at: it.lastStart)
                 case 1: e.append(to: &h.values)
                 default:
                     guard let t = e.asInteger, t >= 0, t <= Self.maxFieldExpiry else {

@@ -6,6 +6,8 @@ struct ListpackIterator: PackedElementIterator {
     private var i = 6
     private let declaredCount: Int
     private(set) var seen = 0
+    /// Offset in the blob of the element `next` returned last.
+    private(set) var lastStart = 6
 
     init(_ blob: UnsafeRawBufferPointer, _ ctx: BlobContext) throws {
         p = blob
@@ -95,6 +97,7 @@ struct ListpackIterator: PackedElementIterator {
             throw ctx.error(at: start + size, expected: "listpack back-length \(size)", found: "\(v)")
         }
         i = start + size + backlenBytes
+        lastStart = start
         seen += 1
         return element
     }

@@ -14,6 +14,8 @@ public final class RDBDecoder {
     private(set) var lastStringEncoding = Encoding.raw
     /// Oddities that do not stop reading (format.md §9), collected for the reader to report.
     var warnings: [RDBWarning] = []
+    /// Finds repeated members and fields; reused across values.
+    var duplicates = DuplicateFinder()
 
     public init(input: BufferedReader, dialect: Dialect) {
         self.input = input

@@ -198,16 +198,16 @@ public final class RDBReader {
                 return .aux(name: name, value: value)
             case RDBOpcode.expireTimeMs:
                 recordStart = recordStart ?? at
-                expireAt = try decoder.readMillisecondTime()
+                expireAt = try attribute(db) { try decoder.readMillisecondTime() }
             case RDBOpcode.expireTime:
                 recordStart = recordStart ?? at
-                expireAt = Int64(Int32(bitPattern: try input.readUInt32LE())) * 1000
+                expireAt = try attribute(db) { Int64(Int32(bitPattern: try input.readUInt32LE())) * 1000 }
             case RDBOpcode.idle:
                 recordStart = recordStart ?? at
-                idle = try decoder.readLength()
+                idle = try attribute(db) { try decoder.readLength() }
             case RDBOpcode.freq:
                 recordStart = recordStart ?? at
-                freq = try input.readByte()
+                freq = try attribute(db) { try input.readByte() }
             case RDBOpcode.moduleAux:
                 let id = try decoder.readLength()
                 input.beginCapture()
@@ -288,6 +288,12 @@ public final class RDBReader {
             throw e.inRecord(db: db, key: key, typeName: type.checkRDBName)
         }
     }
+}
+
+/// Reads a key attribute (expiry, idle, freq): a fault there is inside the key's record.
+@inline(__always)
+private func attribute<T>(_ db: Int, _ read: () throws -> T) throws -> T {
+    do { return try read() } catch let e as RDBError { throw e.inRecord(db: db, key: nil, typeName: nil) }
 }
 
 func hex64(_ v: UInt64) -> String {

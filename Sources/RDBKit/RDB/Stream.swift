@@ -10,6 +10,7 @@ extension RDBDecoder {
         let v3 = v2 && type != .streamListpacks2
         let nodes = try readCount("stream node count")
         var previousMaster: StreamID? = nil
+        var lastEntry: StreamID? = nil
         var liveEntries: UInt64 = 0
         for _ in 0..<nodes {
             let keyAt = input.offset
@@ -25,7 +26,7 @@ extension RDBDecoder {
             }
             previousMaster = master
             try withString("listpack") { p, ctx in
-                liveEntries += try decodeNode(p, ctx, master: master, into: &s.entries)
+                liveEntries += try decodeNode(p, ctx, master: master, after: &lastEntry, into: &s.entries)
             }
         }
         let lengthAt = input.offset
@@ -57,8 +58,9 @@ extension RDBDecoder {
     }
 
     /// Decodes one node's listpack (§5.12.2); returns its number of live entries.
+    /// `previous` is the last entry id of the nodes before (live or deleted), updated here.
     private func decodeNode(_ p: UnsafeRawBufferPointer, _ ctx: BlobContext, master: StreamID,
-                            into entries: inout StreamEntries) throws -> UInt64 {
+                            after previous: inout StreamID?, into entries: inout StreamEntries) throws -> UInt64 {
         var it = try ListpackIterator(p, ctx)
         func int(_ what: String) throws -> Int64 {
             guard let e = try it.next() else { throw ctx.error(at: 0, expected: what, found: "end of the node") }
@@ -81,12 +83,15 @@ extension RDBDecoder {
             throw ctx.error(at: 0, expected: "master entry terminator 0", found: "another value")
         }
         var live: Int64 = 0, dead: Int64 = 0
-        var previous: StreamID? = nil
         for _ in 0..<(count + deleted) {
             let flags = try int("entry flags")
             let msDiff = try int("entry ms delta")
             let seqDiff = try int("entry seq delta")
             let id = StreamID(ms: master.ms &+ UInt64(bitPattern: msDiff), seq: master.seq &+ UInt64(bitPattern: seqDiff))
+            // A node's master id is that of the first entry ever added to it: none is older.
+            if id < master {
+                throw ctx.error(at: 0, expected: "entry ids at or after the node's master id \(master)", found: "\(id)")
+            }
             if let previous, id <= previous {
                 throw ctx.error(at: 0, expected: "entry ids in increasing order", found: "\(id) after \(previous)")
             }
@@ -128,6 +133,7 @@ extension RDBDecoder {
     }
 
     private func readGroup(v2: Bool, v3: Bool, nacks: Bool) throws -> StreamGroup {
+        let groupAt = input.offset
         let name = try readString()
         let lastDelivered = try readLengthStreamID()
         let entriesRead: UInt64? = v2 ? try readLength() : nil
@@ -144,9 +150,16 @@ extension RDBDecoder {
             }
             pending.append(StreamPendingEntry(id: id, deliveryTimeMs: time, deliveryCount: count))
         }
+        // Delivery moves last-delivered past every pending id; only XGROUP SETID moves it back.
+        if let last = pending.lazy.map(\.id).max(), last > lastDelivered {
+            warnings.append(RDBWarning(offset: groupAt, message: "group \(Quoting.redisCLI(name, limit: 60)) has pending entry \(last) after its last-delivered id \(lastDelivered)"))
+        }
         let consumerCount = try readCount("consumer count")
         var consumers: [StreamConsumer] = []
         var consumerNames = Set<[UInt8]>()
+        // Every group PEL entry belongs to exactly one consumer (Redis checks "entry without
+        // consumer" in deep sanitization; a second owner would be freed twice).
+        var owned = Set<StreamID>()
         for _ in 0..<consumerCount {
             let nameAt = input.offset
             let cname = try readString()
@@ -163,6 +176,9 @@ extension RDBDecoder {
                 guard pendingIDs.contains(id) else {
                     throw RDBError(.structural, at: at, expected: "a consumer PEL id present in the group PEL", found: "\(id)")
                 }
+                guard owned.insert(id).inserted else {
+                    throw RDBError(.structural, at: at, expected: "a PEL id owned by one consumer", found: "\(id) claimed again")
+                }
                 ids.append(id)
             }
             consumers.append(StreamConsumer(name: cname, seenTimeMs: seen, activeTimeMs: active, pending: ids))
@@ -177,9 +193,16 @@ extension RDBDecoder {
                 guard pendingIDs.contains(id) else {
                     throw RDBError(.structural, at: at, expected: "a NACK id present in the group PEL", found: "\(id)")
                 }
+                guard owned.insert(id).inserted else {
+                    throw RDBError(.structural, at: at, expected: "a NACK id owned by no consumer", found: "\(id) owned or listed twice")
+                }
                 ids.append(id)
             }
             nacked = ids
+        }
+        if owned.count != pendingIDs.count, let orphan = pending.first(where: { !owned.contains($0.id) }) {
+            throw RDBError(.structural, at: groupAt, expected: "every PEL entry of group \(Quoting.redisCLI(name, limit: 60)) owned by a consumer",
+                           found: "\(orphan.id) owned by none")
         }
         return StreamGroup(name: name, lastDeliveredID: lastDelivered, entriesRead: entriesRead,
                            pending: pending, consumers: consumers, nacked: nacked)

@@ -7,9 +7,9 @@ extension RDBDecoder {
             let s = try readString()
             return (.string(s), lastStringEncoding)
         case .list:
-            return (.list(try readPlainList()), type.encoding)
+            return (.list(try readPlainList(unique: false)), type.encoding)
         case .set:
-            return (.set(try readPlainList()), type.encoding)
+            return (.set(try readPlainList(unique: true)), type.encoding)
         case .zset, .zset2:
             return (.zset(try readPlainSortedSet(binaryScores: type == .zset2)), type.encoding)
         case .hash:
@@ -21,7 +21,7 @@ extension RDBDecoder {
             return (.module(try readModuleValue()), type.encoding)
         case .hashZipmap:
             var h = HashValue()
-            try withString("zipmap") { p, ctx in try Zipmap.decode(p, ctx, into: &h) }
+            try withString("zipmap") { p, ctx in try Zipmap.decode(p, ctx, into: &h, duplicates: &duplicates) }
             return (.hash(h), type.encoding)
         case .listZiplist:
             var l = ByteList()
@@ -49,8 +49,12 @@ extension RDBDecoder {
         case .setListpack:
             var l = ByteList()
             try withString("listpack") { p, ctx in
+                duplicates.reset()
                 var it = try ListpackIterator(p, ctx)
-                try it.forEach { $0.append(to: &l) }
+                while let e = try it.next() {
+                    e.append(to: &l)
+                    try checkUnique(l, "set members", ctx, at: it.lastStart)
+                }
             }
             return (.set(l), type.encoding)
         case .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4, .streamListpacks5:
@@ -77,19 +81,43 @@ extension RDBDecoder {
 
     // MARK: Plain (hash-table / linked-list / skiplist) encodings
 
-    private func readPlainList() throws -> ByteList {
+    private func readPlainList(unique: Bool) throws -> ByteList {
         let n = try readCount("element count")
         var l = ByteList(reservingElements: min(n, 1 << 16), bytes: 0)
-        for _ in 0..<n { try readString(into: &l) }
+        duplicates.reset(expecting: n)
+        for _ in 0..<n {
+            let at = input.offset
+            try readString(into: &l)
+            if unique { try checkUnique(l, "set members", at: at) }
+        }
         return l
+    }
+
+    /// Throws when the last element of `list` repeats an earlier one (format.md §9.4).
+    func checkUnique(_ list: ByteList, _ what: String, at offset: Int64) throws {
+        if let j = duplicates.insert(list.count - 1, of: list) {
+            throw RDBError(.structural, at: offset, expected: "unique \(what)",
+                           found: "\(Quoting.redisCLI(Array(list[list.count - 1]), limit: 60)) again (first as element \(j))")
+        }
+    }
+
+    /// The same inside a ziplist or listpack blob, at byte `i` of it.
+    func checkUnique(_ list: ByteList, _ what: String, _ ctx: BlobContext, at i: Int) throws {
+        if let j = duplicates.insert(list.count - 1, of: list) {
+            throw ctx.error(at: i, expected: "unique \(what)",
+                            found: "\(Quoting.redisCLI(Array(list[list.count - 1]), limit: 60)) again (first as element \(j))")
+        }
     }
 
     private func readPlainSortedSet(binaryScores: Bool) throws -> SortedSetValue {
         let n = try readCount("member count")
         var z = SortedSetValue()
         z.scores.reserveCapacity(min(n, 1 << 16))
+        duplicates.reset(expecting: n)
         for _ in 0..<n {
+            let memberAt = input.offset
             try readString(into: &z.members)
+            try checkUnique(z.members, "zset members", at: memberAt)
             let at = input.offset
             let score = binaryScores ? try readBinaryDouble() : try readTextDouble()
             if score.isNaN { throw RDBError(.structural, at: at, expected: "a score", found: "NaN") }
@@ -101,8 +129,11 @@ extension RDBDecoder {
     private func readPlainHash() throws -> HashValue {
         let n = try readCount("field count")
         var h = HashValue()
+        duplicates.reset(expecting: n)
         for _ in 0..<n {
+            let at = input.offset
             try readString(into: &h.fields)
+            try checkUnique(h.fields, "hash fields", at: at)
             try readString(into: &h.values)
         }
         return h
@@ -111,15 +142,16 @@ extension RDBDecoder {
     // MARK: Packed (ziplist / listpack) encodings
 
     /// Iterates the elements of a ziplist or listpack blob.
+    /// Iterates the elements of a ziplist or listpack blob, with each one's offset in the blob.
     func forEachPacked(listpack: Bool, _ p: UnsafeRawBufferPointer, _ ctx: BlobContext,
-                       _ body: (PackedElement) throws -> Void) throws {
+                       _ body: (PackedElement, Int) throws -> Void) throws {
         // Two static branches, not an existential: this runs per element.
         if listpack {
             var it = try ListpackIterator(p, ctx)
-            try it.forEach(body)
+            while let e = try it.next() { try body(e, it.lastStart) }
         } else {
             var it = try ZiplistIterator(p, ctx)
-            try it.forEach(body)
+            while let e = try it.next() { try body(e, it.lastStart) }
         }
     }
 
@@ -128,9 +160,11 @@ extension RDBDecoder {
         let kind = listpack ? "listpack" : "ziplist"
         try withString(kind) { p, ctx in
             var isMember = true
-            try forEachPacked(listpack: listpack, p, ctx) { e in
+            duplicates.reset()
+            try forEachPacked(listpack: listpack, p, ctx) { e, at in
                 if isMember {
                     e.append(to: &z.members)
+                    try checkUnique(z.members, "zset members", ctx, at: at)
                 } else {
                     switch e {
                     case .integer(let v): z.scores.append(Double(v))
@@ -153,8 +187,14 @@ extension RDBDecoder {
         let kind = listpack ? "listpack" : "ziplist"
         try withString(kind) { p, ctx in
             var isField = true
-            try forEachPacked(listpack: listpack, p, ctx) { e in
-                if isField { e.append(to: &h.fields) } else { e.append(to: &h.values) }
+            duplicates.reset()
+            try forEachPacked(listpack: listpack, p, ctx) { e, at in
+                if isField {
+                    e.append(to: &h.fields)
+                    try checkUnique(h.fields, "hash fields", ctx, at: at)
+                } else {
+                    e.append(to: &h.values)
+                }
                 isField.toggle()
             }
             if !isField { throw ctx.error(at: 0, expected: "field/value pairs", found: "an odd number of elements") }

@@ -5,7 +5,8 @@ struct ZiplistIterator: PackedElementIterator {
     private let ctx: BlobContext
     private var i = 10
     private var previousSize = 0
-    private var lastStart = 10
+    /// Offset in the blob of the element `next` returned last.
+    private(set) var lastStart = 10
     private let declaredCount: Int
     private let tail: Int
     private(set) var seen = 0

@@ -1,6 +1,7 @@
 /// Decodes a zipmap (format.md §5.8, Redis 2.4 hashes) into fields and values.
 enum Zipmap {
-    static func decode(_ p: UnsafeRawBufferPointer, _ ctx: BlobContext, into hash: inout HashValue) throws {
+    static func decode(_ p: UnsafeRawBufferPointer, _ ctx: BlobContext, into hash: inout HashValue,
+                       duplicates: inout DuplicateFinder) throws {
         let n = p.count
         guard n >= 2 else { throw ctx.error(at: 0, expected: "a zipmap of at least 2 bytes", found: "\(n) bytes") }
         guard p[n - 1] == 0xFF else { throw ctx.error(at: n - 1, expected: "zipmap terminator 0xff", found: hex(p[n - 1])) }
@@ -21,9 +22,14 @@ enum Zipmap {
             return UnsafeRawBufferPointer(rebasing: p[i..<i + len])
         }
         var pairs = 0
+        duplicates.reset()
         while p[i] != 0xFF {
+            let fieldAt = i
             let flen = try length()
             hash.fields.append(try bytes(flen))
+            if let j = duplicates.insert(hash.fields.count - 1, of: hash.fields) {
+                throw ctx.error(at: fieldAt, expected: "unique hash fields", found: "a repeat of field \(j)")
+            }
             let vlen = try length()
             guard i < n - 1 else { throw ctx.error(at: i, expected: "a zipmap free byte", found: "end of blob") }
             let free = Int(p[i]); i += 1

@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A fast 64-bit hash of bytes, for fingerprints and hash tables (not for adversarial input:
+/// every table that uses it compares bytes, or re-checks, before calling two things equal).
+enum Hash64 {
+    @inline(__always)
+    static func mix(_ x: UInt64) -> UInt64 {
+        // murmur3's fmix64: every input bit reaches every output bit.
+        var h = x
+        h ^= h >> 33; h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33; h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return h
+    }
+
+    static func hash(_ p: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
+        let n = p.count
+        var h = seed ^ (UInt64(n) &* 0x9E37_79B9_7F4A_7C15)
+        var i = 0
+        while i + 8 <= n {
+            h = (h ^ UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self))) &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 29
+            i += 8
+        }
+        if i < n {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n { tail |= UInt64(p[i]) << shift; shift += 8; i += 1 }
+            h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
+        }
+        return mix(h)
+    }
+}
+
+/// Finds repeated elements of a `ByteList` as they are appended: sets, zset members and hash
+/// fields must be unique (format.md §9.4), whatever their encoding. Memory is one slot per
+/// element, so it stays within the bound the value itself already takes.
+struct DuplicateFinder {
+    /// Per slot: high 32 bits of the hash, low 32 bits the element index + 1; 0 is empty.
+    private var slots: [UInt64] = []
+    private var mask = 0
+    private var count = 0
+
+    /// Forgets every element, sized for `expected` of them (a file's count, so capped: the
+    /// table still grows as elements really arrive).
+    mutating func reset(expecting expected: Int = 0) {
+        var size = 16
+        while size * 3 < min(expected, 1 << 16) * 4 { size *= 2 }
+        if slots.count != size {
+            slots = [UInt64](repeating: 0, count: size)
+        } else if count > 0 {
+            for i in slots.indices { slots[i] = 0 }
+        }
+        mask = size - 1
+        count = 0
+    }
+
+    /// Adds element `i` (the last appended) of `list`; returns the index of an equal earlier
+    /// element, if there is one.
+    mutating func insert(_ i: Int, of list: ByteList) -> Int? {
+        if slots.isEmpty { reset() }
+        if (count + 1) * 4 > slots.count * 3 { grow(list) }
+        let h = list.withElement(i) { Hash64.hash($0) }
+        let tag = h >> 32
+        var s = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let v = slots[s]
+            if v == 0 {
+                slots[s] = tag << 32 | UInt64(i + 1)
+                count += 1
+                return nil
+            }
+            if v >> 32 == tag {
+                let j = Int(v & 0xFFFF_FFFF) - 1
+                if list.withElement(j, { a in list.withElement(i) { b in sameBytes(a, b) } }) { return j }
+            }
+            s = (s + 1) & mask
+        }
+    }
+
+    private mutating func grow(_ list: ByteList) {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: old.count * 2)
+        mask = slots.count - 1
+        for v in old where v != 0 {
+            let j = Int(v & 0xFFFF_FFFF) - 1
+            let h = list.withElement(j) { Hash64.hash($0) }
+            var s = Int(truncatingIfNeeded: h) & mask
+            while slots[s] != 0 { s = (s + 1) & mask }
+            slots[s] = v
+        }
+    }
+}
+
+@inline(__always)
+func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+    a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+}
