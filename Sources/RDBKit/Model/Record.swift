@@ -22,11 +22,37 @@ public struct RecordMetadata: Sendable {
     public var offset: Int64
     /// Bytes from `offset` to the end of the record.
     public var serializedBytes: Int64
+    /// How the file packs the value; only when the reader was asked for it
+    /// (`RDBReader.Options.captureLayout`).
+    public var layout: StoredLayout?
 
     public init(encoding: Encoding, typeByte: UInt8, lruIdleSeconds: UInt64? = nil, lfuFreq: UInt8? = nil,
-                offset: Int64 = 0, serializedBytes: Int64 = 0) {
+                offset: Int64 = 0, serializedBytes: Int64 = 0, layout: StoredLayout? = nil) {
         self.encoding = encoding; self.typeByte = typeByte; self.lruIdleSeconds = lruIdleSeconds
         self.lfuFreq = lfuFreq; self.offset = offset; self.serializedBytes = serializedBytes
+        self.layout = layout
+    }
+}
+
+/// The packed containers a value is stored in, in file order. A server that loads the file
+/// keeps most of them as they are (a listpack is loaded into one allocation of its size, a
+/// quicklist keeps its nodes), so the memory model needs them; the decoded value has lost them.
+public struct StoredLayout: Sendable, Equatable {
+    public struct Blob: Sendable, Equatable {
+        /// Decoded size: a listpack's, ziplist's, intset's or zipmap's total bytes, a quicklist
+        /// PLAIN node's element length.
+        public var bytes: Int
+        /// Elements it holds (a stream node: listpack entries, master entry included).
+        public var elements: Int
+        public init(bytes: Int, elements: Int) { self.bytes = bytes; self.elements = elements }
+    }
+
+    public var blobs: [Blob] = []
+    /// A stream's node keys (each node's master entry id), the keys of its radix tree.
+    public var streamNodeIDs: [StreamID] = []
+
+    public init(blobs: [Blob] = [], streamNodeIDs: [StreamID] = []) {
+        self.blobs = blobs; self.streamNodeIDs = streamNodeIDs
     }
 }
 

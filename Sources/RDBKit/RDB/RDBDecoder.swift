@@ -14,10 +14,17 @@ public final class RDBDecoder {
     private(set) var lastStringEncoding = Encoding.raw
     /// Oddities that do not stop reading (format.md §9), collected for the reader to report.
     var warnings: [RDBWarning] = []
+    /// The containers of the value being read, when the reader captures layouts; nil otherwise.
+    var layout: StoredLayout?
 
     public init(input: BufferedReader, dialect: Dialect) {
         self.input = input
         self.dialect = dialect
+    }
+
+    /// Records a packed container of the value being read (when capturing layouts).
+    @inline(__always) func noteBlob(bytes: Int, elements: Int) {
+        layout?.blobs.append(StoredLayout.Blob(bytes: bytes, elements: elements))
     }
 
     // MARK: Lengths

@@ -15,8 +15,13 @@ public final class RDBReader {
         /// Compute the CRC-64 while reading and fail on a mismatch.
         public var verifyChecksum = true
         public var level = Level.values
-        public init(allowNewer: Bool = false, verifyChecksum: Bool = true, level: Level = .values) {
+        /// Fill `RecordMetadata.layout` with each value's packed containers (for the memory
+        /// model); off by default, as it costs an allocation per collection.
+        public var captureLayout = false
+        public init(allowNewer: Bool = false, verifyChecksum: Bool = true, level: Level = .values,
+                    captureLayout: Bool = false) {
             self.allowNewer = allowNewer; self.verifyChecksum = verifyChecksum; self.level = level
+            self.captureLayout = captureLayout
         }
     }
 
@@ -186,19 +191,22 @@ public final class RDBReader {
                 var key: [UInt8]? = nil
                 do {
                     key = try decoder.readString()
+                    if options.captureLayout { decoder.layout = StoredLayout() }
                     if options.level == .structure {
                         let (elements, longest, encoding) = try decoder.readValueShape(type)
                         try handle(.keyShape(KeyShape(
                             db: db, key: key ?? [], type: type.dataType, expireAtMs: expireAt,
                             elementCount: elements, longestElement: longest,
                             metadata: RecordMetadata(encoding: encoding, typeByte: op, lruIdleSeconds: idle, lfuFreq: freq,
-                                                     offset: start, serializedBytes: input.offset - start))))
+                                                     offset: start, serializedBytes: input.offset - start,
+                                                     layout: decoder.layout))))
                     } else {
                         let (value, encoding) = try decoder.readValue(type)
                         try handle(.key(KeyRecord(
                             db: db, key: key ?? [], value: value, expireAtMs: expireAt,
                             metadata: RecordMetadata(encoding: encoding, typeByte: op, lruIdleSeconds: idle, lfuFreq: freq,
-                                                     offset: start, serializedBytes: input.offset - start))))
+                                                     offset: start, serializedBytes: input.offset - start,
+                                                     layout: decoder.layout))))
                     }
                     if !decoder.warnings.isEmpty {
                         for w in decoder.warnings {
