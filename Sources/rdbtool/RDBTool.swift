@@ -8,7 +8,7 @@ struct RDBTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rdbtool",
         abstract: "Inspect, dump and check Redis and Valkey persistence files (RDB and AOF).",
-        subcommands: [Inspect.self, Dump.self]
+        subcommands: [Inspect.self, Dump.self, Memory.self, Top.self, Prefixes.self, Report.self]
     )
 
     static func main() {

@@ -1,0 +1,56 @@
+import ArgumentParser
+import RDBKit
+
+struct Prefixes: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sum keys, estimated memory and serialized bytes by key prefix, at every depth, largest first.",
+        discussion: """
+            Memory stays bounded: each depth keeps at most --max-prefixes prefixes. When a depth's \
+            table reaches twice that, its smaller half is pruned into an "other" row, so totals stay \
+            exact while a listed prefix seen again after being pruned is undercounted, by at most the \
+            bound the output states.
+            """)
+
+    @Argument(help: "The RDB file (`-` for standard input; gzip is detected).")
+    var file: String
+
+    @Option(help: "What separates the parts of a key.")
+    var separator = ":"
+
+    @Option(help: "Deepest prefix level: `a:b:c:d` counts towards `a:`, `a:b:` and `a:b:c:` at depth 3.")
+    var depth = 3
+
+    @Option(help: "Prefixes kept per depth (bounds memory).")
+    var maxPrefixes = 100_000
+
+    @Option(help: "Rows shown per depth (0: every prefix kept).")
+    var limit = 20
+
+    @Flag(help: "Print one JSON object instead of tables.")
+    var json = false
+
+    @OptionGroup var filters: FilterOptions
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var reader: ReaderOptions
+
+    func validate() throws {
+        guard !separator.isEmpty else { throw ValidationError("--separator must not be empty") }
+        guard depth >= 1, maxPrefixes >= 1, limit >= 0 else {
+            throw ValidationError("--depth and --max-prefixes must be at least 1, --limit at least 0")
+        }
+    }
+
+    func run() throws {
+        var filter = try filters.makeFilter()
+        filter.minBytes = nil  // here --min-bytes is estimated memory
+        let scan = KeyspaceScan(filter: filter, model: model.model, minMemory: filters.minBytes)
+        var prefixes = PrefixAggregator(separator: Array(separator.utf8), depth: depth, maxPrefixes: maxPrefixes)
+        do {
+            try scanKeyspace(file, scan, reader: reader) { prefixes.add($0) }
+        } catch {
+            throw fail(file, error)
+        }
+        let report = PrefixReport(path: file, aggregator: prefixes, limit: limit == 0 ? nil : limit)
+        Console.out(json ? report.json() : report.text())
+    }
+}
