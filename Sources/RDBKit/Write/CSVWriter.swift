@@ -41,6 +41,11 @@ public final class CSVWriter: RecordWriter {
     /// A key as a CSV field: the redis-cli rendering escapes every non-printable byte, so the
     /// file stays valid UTF-8 and one line per key; its surrounding quotes are CSV's business.
     static func appendKey(_ key: [UInt8], to out: OutputBuffer) {
+        // Printable ASCII without `"`, `\` or `,` (most keys) is its own rendering and field.
+        if key.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E && $0 != 0x22 && $0 != 0x5C && $0 != 0x2C }) {
+            out.append(key)
+            return
+        }
         appendField(String(Quoting.redisCLI(key).dropFirst().dropLast()), to: out)
     }
 
