@@ -18,13 +18,13 @@ private func key(_ name: String, elements: Int = 1, expireAtMs: Int64? = nil, fr
         #expect(text.contains("""
 
             TTL remaining at 1970-01-01 00:00:00 UTC, keys not yet expired
-                    64s-2m         1  ########################################
+                        64s-2m         1  ########################################
 
             LFU frequency counter (FREQ opcode)
-                       4-7         1  ########################################
+                           4-7         1  ########################################
 
             list element counts
-                       2-3         2  ########################################
+                           2-3         2  ########################################
 
             """))
         #expect(!text.contains("LRU idle"))
