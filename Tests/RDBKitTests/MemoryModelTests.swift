@@ -86,4 +86,9 @@ private func string(_ s: String, key: String = "k", model: MemoryModel = MemoryM
         r.metadata.serializedBytes = 100
         #expect(MemoryModel().estimate(r).valueBytes == 116)
     }
+
+    @Test func databaseBucketArraysArePowersOfTwoForKeysAndExpires() {
+        #expect(MemoryModel.keyspaceBucketBytes(keys: 3_453_484, expires: 1_000_000) == (4_194_304 + 1_048_576) * 8)
+        #expect(MemoryModel.keyspaceBucketBytes(keys: 0, expires: 0) == 0)
+    }
 }

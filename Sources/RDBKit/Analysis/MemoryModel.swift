@@ -146,6 +146,12 @@ public struct MemoryModel: Sendable {
 
     /// A dict's struct and bucket arrays.
     func dictBytes(_ d: DictModel) -> Int { structs.dict + 8 * d.slots }
+
+    /// The bucket arrays of a database's main and expires dictionaries, sized on load for
+    /// `keys` keys, `expires` of them with a TTL: a cost of the keyspace, charged to no key.
+    public static func keyspaceBucketBytes(keys: Int, expires: Int) -> Int64 {
+        Int64((keys > 0 ? DictModel.tableSize(keys) : 0) + (expires > 0 ? DictModel.tableSize(expires) : 0)) * 8
+    }
 }
 
 /// One key's estimated memory, in bytes.

@@ -45,10 +45,12 @@ public struct HTMLReport {
         let dbs = summary.databases.values
         let withTTL = dbs.reduce(0) { $0 + $1.withTTL }, expired = dbs.reduce(0) { $0 + $1.expiredAtNow }
         let serialized = dbs.reduce(Int64(0)) { $0 + $1.serializedBytes }
+        let buckets = dbs.reduce(Int64(0)) { $0 + MemoryModel.keyspaceBucketBytes(keys: $1.keys, expires: $1.withTTL) }
         var items: [(String, String, String)] = [
             ("Keys", Self.grouped(Int64(summary.totalKeys)), "in \(dbs.filter { $0.keys > 0 }.count) database(s)"),
             ("Estimated memory", TextLayout.bytes(memory.total.bytes),
-             "values \(TextLayout.bytes(memory.valueBytes)), keys \(TextLayout.bytes(memory.keyBytes)), TTLs \(TextLayout.bytes(memory.expiryBytes))"),
+             "values \(TextLayout.bytes(memory.valueBytes)), keys \(TextLayout.bytes(memory.keyBytes)), TTLs \(TextLayout.bytes(memory.expiryBytes)); "
+                + "plus \(TextLayout.bytes(buckets)) of database hash tables"),
         ]
         if let used = summary.auxValue("used-mem").flatMap({ Int64($0) }) {
             items.append(("used-mem at save", TextLayout.bytes(used), "the whole server, as its INFO said"))
