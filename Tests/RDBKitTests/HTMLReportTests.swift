@@ -44,4 +44,8 @@ private func fixtureReport() throws -> String {
         #expect(HTMLReport.grouped(999) == "999")
         #expect(HTMLReport.grouped(-1000) == "-1,000")
     }
+
+    @Test func axisNumbersAreCompact() {
+        #expect([950, 12_400, 905_026, 1_500_000].map(HTMLReport.compact) == ["950", "12k", "905k", "1.5M"])
+    }
 }

@@ -219,12 +219,13 @@ public struct HTMLReport {
         for f in [0.0, 0.5, 1.0] {
             let y = height - bottom - f * (height - bottom - top)
             h += "<line x1=\"\(num(left))\" x2=\"\(num(width))\" y1=\"\(num(y))\" y2=\"\(num(y))\" class=\"grid\"/>"
-            h += "<text x=\"\(num(left - 6))\" y=\"\(num(y + 4))\" class=\"axis\" text-anchor=\"end\">\(grouped(Int64((widest * f).rounded())))</text>"
+            h += "<text x=\"\(num(left - 6))\" y=\"\(num(y + 4))\" class=\"axis\" text-anchor=\"end\">\(compact(widest * f))</text>"
         }
         for (i, b) in buckets.enumerated() {
             let barHeight = Double(b.count) / widest * (height - bottom - top)
             let x = left + Double(i) * slot
-            h += "<rect x=\"\(num(x + slot * 0.12))\" y=\"\(num(height - bottom - barHeight))\" width=\"\(num(slot * 0.76))\" "
+            let barWidth = min(slot * 0.76, 90)
+            h += "<rect x=\"\(num(x + (slot - barWidth) / 2))\" y=\"\(num(height - bottom - barHeight))\" width=\"\(num(barWidth))\" "
             h += "height=\"\(num(barHeight))\" class=\"hbar\"><title>\(escape(label(b.low, b.high))): \(grouped(Int64(b.count))) keys</title></rect>"
             if b.count > 0 {
                 h += "<text x=\"\(num(x + slot / 2))\" y=\"\(num(height - bottom - barHeight - 3))\" class=\"axis\" "
@@ -278,6 +279,11 @@ public struct HTMLReport {
             out.append(c)
         }
         return (n < 0 ? "-" : "") + out
+    }
+
+    /// Axis numbers: "950", "12k", "1.5M".
+    static func compact(_ v: Double) -> String {
+        v < 10_000 ? "\(Int64(v.rounded()))" : v < 1_000_000 ? "\(Int64((v / 1000).rounded()))k" : "\(TextLayout.fixed(v / 1_000_000, 1))M"
     }
 
     private static func percent(_ part: Int64, _ whole: Int64) -> String {
