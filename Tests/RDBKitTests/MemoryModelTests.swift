@@ -5,8 +5,8 @@ import Testing
 func memoryRecord(_ value: Value, key: String = "k", stored: Encoding, blobs: [StoredLayout.Blob] = [],
                   streamNodeIDs: [StreamID] = [], expireAtMs: Int64? = nil) -> KeyRecord {
     KeyRecord(db: 0, key: Array(key.utf8), value: value, expireAtMs: expireAtMs,
-              metadata: RecordMetadata(encoding: stored, typeByte: 0,
-                                       layout: StoredLayout(blobs: blobs, streamNodeIDs: streamNodeIDs)))
+              metadata: RecordMetadata(encoding: stored, typeByte: 0),
+              layout: blobs.isEmpty ? nil : StoredLayout(blobs: blobs, streamNodeIDs: streamNodeIDs))
 }
 
 func byteList(_ s: [String]) -> ByteList { ByteList(s.map { Array($0.utf8) }) }

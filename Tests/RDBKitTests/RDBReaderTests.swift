@@ -145,17 +145,17 @@ import Testing
     static let intsetImage = rdbImage(hex("0B 01 61 0C 02 00 00 00 02 00 00 00 01 00 02 00"))
 
     @Test func layoutsAreCapturedOnlyWhenAskedFor() throws {
-        #expect(keys(try events(Self.intsetImage)).first?.metadata.layout == nil)
+        #expect(keys(try events(Self.intsetImage)).first?.layout == nil)
         let r = keys(try events(Self.intsetImage, options: .init(captureLayout: true))).first
-        #expect(r?.metadata.layout == StoredLayout(blobs: [.init(bytes: 12, elements: 2)]))
+        #expect(r?.layout == StoredLayout(blobs: [.init(bytes: 12, elements: 2)]))
     }
 
     @Test func layoutsListQuicklistNodesAndStreamNodeKeysInFileOrder() throws {
         var list: StoredLayout?, stream: StoredLayout?, listCount = 0
         try RDBReader(path: Paths.fixtures + "/redis-7.0.15/dump.rdb", options: .init(captureLayout: true)).read { event in
             guard case .key(let r) = event else { return }
-            if r.key == ascii("list:large") { list = r.metadata.layout; listCount = r.value.elementCount }
-            if r.key == ascii("stream:large") { stream = r.metadata.layout }
+            if r.key == ascii("list:large") { list = r.layout; listCount = r.value.elementCount }
+            if r.key == ascii("stream:large") { stream = r.layout }
         }
         #expect((list?.blobs.count ?? 0) > 1)
         #expect(list?.blobs.reduce(0) { $0 + $1.elements } == listCount)

@@ -82,11 +82,11 @@ public struct MemoryModel: Sendable {
         let value: ValueCost
         switch r.value {
         case .string(let s): value = string(s)
-        case .list(let l): value = list(l, stored: r.metadata.encoding, layout: r.metadata.layout)
-        case .set(let l): value = set(l, stored: r.metadata.encoding, layout: r.metadata.layout)
-        case .zset(let z): value = sortedSet(z, stored: r.metadata.encoding, layout: r.metadata.layout)
-        case .hash(let h): value = hash(h, stored: r.metadata.encoding, layout: r.metadata.layout)
-        case .stream(let s): value = stream(s, layout: r.metadata.layout, serializedBytes: Int(r.metadata.serializedBytes))
+        case .list(let l): value = list(l, stored: r.metadata.encoding, layout: r.layout)
+        case .set(let l): value = set(l, stored: r.metadata.encoding, layout: r.layout)
+        case .zset(let z): value = sortedSet(z, stored: r.metadata.encoding, layout: r.layout)
+        case .hash(let h): value = hash(h, stored: r.metadata.encoding, layout: r.layout)
+        case .stream(let s): value = stream(s, layout: r.layout, serializedBytes: Int(r.metadata.serializedBytes))
         case .module, .array:
             // Opaque to the server without the module: its size on disk stands in for it.
             value = ValueCost(bytes: structs.robj + Int(r.metadata.serializedBytes), encoding: r.value.type == .module ? .module : .array)

@@ -6,9 +6,13 @@ public struct KeyRecord: Sendable {
     /// Absolute expiry in Unix milliseconds, nil when the key does not expire.
     public var expireAtMs: Int64?
     public var metadata: RecordMetadata
+    /// How the file packs the value; only when the reader was asked for it
+    /// (`RDBReader.Options.captureLayout`) and the value has packed containers.
+    public var layout: StoredLayout?
 
-    public init(db: Int, key: [UInt8], value: Value, expireAtMs: Int64?, metadata: RecordMetadata) {
+    public init(db: Int, key: [UInt8], value: Value, expireAtMs: Int64?, metadata: RecordMetadata, layout: StoredLayout? = nil) {
         self.db = db; self.key = key; self.value = value; self.expireAtMs = expireAtMs; self.metadata = metadata
+        self.layout = layout
     }
 }
 
@@ -22,15 +26,11 @@ public struct RecordMetadata: Sendable {
     public var offset: Int64
     /// Bytes from `offset` to the end of the record.
     public var serializedBytes: Int64
-    /// How the file packs the value; only when the reader was asked for it
-    /// (`RDBReader.Options.captureLayout`).
-    public var layout: StoredLayout?
 
     public init(encoding: Encoding, typeByte: UInt8, lruIdleSeconds: UInt64? = nil, lfuFreq: UInt8? = nil,
-                offset: Int64 = 0, serializedBytes: Int64 = 0, layout: StoredLayout? = nil) {
+                offset: Int64 = 0, serializedBytes: Int64 = 0) {
         self.encoding = encoding; self.typeByte = typeByte; self.lruIdleSeconds = lruIdleSeconds
         self.lfuFreq = lfuFreq; self.offset = offset; self.serializedBytes = serializedBytes
-        self.layout = layout
     }
 }
 

@@ -14,7 +14,9 @@ public final class RDBDecoder {
     private(set) var lastStringEncoding = Encoding.raw
     /// Oddities that do not stop reading (format.md §9), collected for the reader to report.
     var warnings: [RDBWarning] = []
-    /// The containers of the value being read, when the reader captures layouts; nil otherwise.
+    /// Whether `noteBlob` records containers (the reader's `captureLayout`).
+    var capturesLayout = false
+    /// The containers of the value being read; created on its first container.
     var layout: StoredLayout?
 
     public init(input: BufferedReader, dialect: Dialect) {
@@ -24,6 +26,8 @@ public final class RDBDecoder {
 
     /// Records a packed container of the value being read (when capturing layouts).
     @inline(__always) func noteBlob(bytes: Int, elements: Int) {
+        guard capturesLayout else { return }
+        if layout == nil { layout = StoredLayout() }
         layout?.blobs.append(StoredLayout.Blob(bytes: bytes, elements: elements))
     }
 

@@ -15,8 +15,8 @@ public final class RDBReader {
         /// Compute the CRC-64 while reading and fail on a mismatch.
         public var verifyChecksum = true
         public var level = Level.values
-        /// Fill `RecordMetadata.layout` with each value's packed containers (for the memory
-        /// model); off by default, as it costs an allocation per collection.
+        /// Fill `KeyRecord.layout` with each value's packed containers (for the memory model);
+        /// off by default, as it costs an allocation per packed value.
         public var captureLayout = false
         public init(allowNewer: Bool = false, verifyChecksum: Bool = true, level: Level = .values,
                     captureLayout: Bool = false) {
@@ -94,6 +94,7 @@ public final class RDBReader {
     /// Reads records after the header through the EOF opcode and checksum.
     public func readRecords(_ dialect: Dialect, _ handle: (RDBEvent) throws -> Void) throws {
         let decoder = RDBDecoder(input: input, dialect: dialect)
+        decoder.capturesLayout = options.captureLayout
         var db = 0
         var recordStart: Int64? = nil
         var expireAt: Int64? = nil
@@ -191,22 +192,21 @@ public final class RDBReader {
                 var key: [UInt8]? = nil
                 do {
                     key = try decoder.readString()
-                    if options.captureLayout { decoder.layout = StoredLayout() }
+                    decoder.layout = nil
                     if options.level == .structure {
                         let (elements, longest, encoding) = try decoder.readValueShape(type)
                         try handle(.keyShape(KeyShape(
                             db: db, key: key ?? [], type: type.dataType, expireAtMs: expireAt,
                             elementCount: elements, longestElement: longest,
                             metadata: RecordMetadata(encoding: encoding, typeByte: op, lruIdleSeconds: idle, lfuFreq: freq,
-                                                     offset: start, serializedBytes: input.offset - start,
-                                                     layout: decoder.layout))))
+                                                     offset: start, serializedBytes: input.offset - start))))
                     } else {
                         let (value, encoding) = try decoder.readValue(type)
                         try handle(.key(KeyRecord(
                             db: db, key: key ?? [], value: value, expireAtMs: expireAt,
                             metadata: RecordMetadata(encoding: encoding, typeByte: op, lruIdleSeconds: idle, lfuFreq: freq,
-                                                     offset: start, serializedBytes: input.offset - start,
-                                                     layout: decoder.layout))))
+                                                     offset: start, serializedBytes: input.offset - start),
+                            layout: decoder.layout)))
                     }
                     if !decoder.warnings.isEmpty {
                         for w in decoder.warnings {

@@ -4,15 +4,17 @@
 extension MemoryModel {
     func stream(_ s: StreamValue, layout: StoredLayout?, serializedBytes: Int) -> ValueCost {
         var bytes = structs.robj + structs.stream
-        if let layout, layout.streamNodeIDs.count == layout.blobs.count {
+        if let layout {
             // Each node's listpack is loaded into an allocation of exactly its size.
             bytes += radixTree(layout.streamNodeIDs)
             for blob in layout.blobs { bytes += Jemalloc.usableSize(blob.bytes) }
-        } else {
-            // Without the file's nodes: nodes of the default 100 entries, keyed by their first
+        } else if !s.entries.isEmpty {
+            // Read without layouts: nodes of the default 100 entries, keyed by their first
             // entry, holding what the record takes on disk.
             bytes += radixTree(stride(from: 0, to: s.entries.count, by: 100).map { s.entries.ids[$0] })
             bytes += Jemalloc.usableSize(serializedBytes)
+        } else {
+            bytes += radixTree([])  // no entries, no nodes
         }
         for g in s.groups {
             bytes += structs.streamGroup + radixTree(g.pending.map(\.id)) + structs.streamNACK * g.pending.count
