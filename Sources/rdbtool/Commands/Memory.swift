@@ -21,9 +21,9 @@ struct Memory: ParsableCommand {
         let scan = KeyspaceScan(filter: filter, model: model.model, minMemory: filters.minBytes)
         let out = OutputBuffer(fd: 1)
         let writer = MemoryRowWriter(output: out, format: format.format)
-        writer.begin()
         do {
-            try scanKeyspace(file, scan, reader: reader) { try writer.write($0) }
+            // The header once the input is known to be an RDB file.
+            try scanKeyspace(file, scan, reader: reader, events: { if case .header = $0 { writer.begin() } }) { try writer.write($0) }
             try writer.finish()
         } catch {
             try? out.flush()

@@ -45,12 +45,17 @@ struct Prefixes: ParsableCommand {
         filter.minBytes = nil  // here --min-bytes is estimated memory
         let scan = KeyspaceScan(filter: filter, model: model.model, minMemory: filters.minBytes)
         var prefixes = PrefixAggregator(separator: Array(separator.utf8), depth: depth, maxPrefixes: maxPrefixes)
+        var failure: Error? = nil
         do {
             try scanKeyspace(file, scan, reader: reader) { prefixes.add($0) }
         } catch {
-            throw fail(file, error)
+            failure = error
         }
-        let report = PrefixReport(path: file, aggregator: prefixes, limit: limit == 0 ? nil : limit)
-        Console.out(json ? report.json() : report.text())
+        // A damaged file still gets the sums of the keys read before the damage.
+        if failure == nil || prefixes.all.keys > 0 {
+            let report = PrefixReport(path: file, aggregator: prefixes, limit: limit == 0 ? nil : limit)
+            Console.out(json ? report.json() : report.text())
+        }
+        if let failure { throw fail(file, failure) }
     }
 }

@@ -28,14 +28,19 @@ struct Top: ParsableCommand {
         let needsMemory = by.ranking == .memory || filters.minBytes != nil
         let scan = KeyspaceScan(filter: filter, model: needsMemory ? model.model : nil, minMemory: filters.minBytes)
         var top = TopKeys(count: count, by: by.ranking)
+        var failure: Error? = nil
         do {
             try scanKeyspace(file, scan, reader: reader) { top.add($0) }
         } catch {
-            throw fail(file, error)
+            failure = error
         }
-        let report = TopKeysReport(path: file, ranking: by.ranking, modelVersion: needsMemory ? model.modelVersion.version : nil,
-                                   entries: top.entries)
-        Console.out(json ? report.json() : report.text())
+        // A damaged file still gets the list of the keys read before the damage.
+        if failure == nil || top.entries.count > 0 {
+            let report = TopKeysReport(path: file, ranking: by.ranking, modelVersion: needsMemory ? model.modelVersion.version : nil,
+                                       entries: top.entries)
+            Console.out(json ? report.json() : report.text())
+        }
+        if let failure { throw fail(file, failure) }
     }
 }
 
