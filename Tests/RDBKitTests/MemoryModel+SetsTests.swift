@@ -8,6 +8,12 @@ import Testing
         #expect(e.valueBytes == 16 + 16)
     }
 
+    @Test func intsetsReadWithoutLayoutsAreSizedFromTheirMembers() {
+        let e = MemoryModel().estimate(memoryRecord(.set(byteList(["1", "2", "3"])), stored: .intset))
+        #expect(e.encoding == .intset)
+        #expect(e.valueBytes == 16 + 16)
+    }
+
     @Test func stringSetsAreHashtablesOfMemberSds() {
         let e = MemoryModel().estimate(memoryRecord(.set(byteList(["a", "b", "c"])), stored: .hashtable))
         #expect(e.encoding == .hashtable)

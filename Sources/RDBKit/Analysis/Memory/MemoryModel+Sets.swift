@@ -12,7 +12,8 @@ extension MemoryModel {
                 return ValueCost(bytes: structs.robj + Jemalloc.usableSize(blob.bytes), encoding: .listpack)
             }
         }
-        if stored == .intset || (stored == .listpack && version == .redis72) {
+        if (stored == .intset && n > limits.setMaxIntsetEntries)
+            || (stored == .listpack && version == .redis72 && n > limits.setMaxListpackEntries) {
             // Too many members: `setTypeConvert` sizes the dict for all of them.
             return hashtableSet(l, presizedDict(n))
         }
