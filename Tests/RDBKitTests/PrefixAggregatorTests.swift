@@ -69,4 +69,12 @@ private func rows(_ level: PrefixAggregator.Level) -> [String] {
         #expect(p.levels()[0].maxUndercount == 0)
         #expect(p.levels()[0].other == totals(keys: 0, memory: 0))
     }
+
+    @Test func theLimitIsSharedEvenlyByTheDepths() {
+        var p = PrefixAggregator(separator: Array(":".utf8), depth: 2, maxPrefixes: 4)
+        #expect(p.perDepth == 2)
+        for i in 1...10 { p.add(key: Array("a:\(i):x".utf8), totals(keys: 1, memory: Int64(i))) }
+        #expect(p.levels()[1].rows.count <= 2)
+        #expect(p.levels()[0].rows.count == 1)
+    }
 }

@@ -149,7 +149,7 @@ public struct HTMLReport {
         var note = "Area is estimated memory. Boxes are prefixes up to the first \(sep); inside them, prefixes up to the second."
         let undercount = prefixes.levels.map(\.maxUndercount).max() ?? 0
         if undercount > 0 {
-            note += " Over \(Self.grouped(Int64(prefixes.maxPrefixes))) distinct prefixes per depth were seen, so the smaller ones were "
+            note += " Over \(Self.grouped(Int64(prefixes.perDepth))) distinct prefixes per depth were seen, so the smaller ones were "
             note += "pruned into \"other\": any prefix shown may be undercounted by up to \(TextLayout.bytes(undercount))."
         }
         h += "<p class=\"note\">\(note)</p>\n"

@@ -2,7 +2,7 @@
 public struct PrefixReport {
     public var path: String
     public var separator: [UInt8]
-    public var maxPrefixes: Int
+    public var perDepth: Int
     public var levels: [PrefixAggregator.Level]
     public var unprefixed: PrefixAggregator.Totals
     public var all: PrefixAggregator.Totals
@@ -12,7 +12,7 @@ public struct PrefixReport {
     public init(path: String, aggregator: PrefixAggregator, limit: Int?) {
         self.path = path
         separator = aggregator.separator
-        maxPrefixes = aggregator.maxPrefixes
+        perDepth = aggregator.perDepth
         levels = aggregator.levels()
         unprefixed = aggregator.unprefixed
         all = aggregator.all
@@ -40,7 +40,7 @@ public struct PrefixReport {
         for level in levels where level.total.keys > 0 {
             out.append("")
             out.append("depth \(level.depth): \(level.total.keys) keys, \(level.total.memoryBytes) bytes"
-                       + (level.maxUndercount > 0 ? "; prefixes kept to \(maxPrefixes), each may be undercounted by up to \(level.maxUndercount) bytes" : ""))
+                       + (level.maxUndercount > 0 ? "; \(perDepth) prefixes kept per depth, each may be undercounted by up to \(level.maxUndercount) bytes" : ""))
             out.append(TextLayout.padLeft("keys", 12) + TextLayout.padLeft("memory", 14) + TextLayout.padLeft("serialized", 14) + "  prefix")
             for r in shown(level) { out.append(Self.columns(r.totals) + "  " + Quoting.redisCLI(r.prefix, limit: 80)) }
             let hidden = level.rows.count - shown(level).count
@@ -72,7 +72,7 @@ public struct PrefixReport {
             ])
         }
         return JSONValue.object([
-            ("file", .string(path)), ("separator", .bytes(separator)), ("max_prefixes", .int(Int64(maxPrefixes))),
+            ("file", .string(path)), ("separator", .bytes(separator)), ("prefixes_per_depth", .int(Int64(perDepth))),
             ("all", .object(Self.json(all))), ("unprefixed", .object(Self.json(unprefixed))), ("levels", .array(levelsJSON)),
         ]).serialized() + "\n"
     }

@@ -5,10 +5,10 @@ struct Prefixes: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sum keys, estimated memory and serialized bytes by key prefix, at every depth, largest first.",
         discussion: """
-            Memory stays bounded: each depth keeps at most --max-prefixes prefixes. When a depth's \
-            table reaches twice that, its smaller half is pruned into an "other" row, so totals stay \
-            exact while a listed prefix seen again after being pruned is undercounted, by at most the \
-            bound the output states.
+            Memory stays bounded: the depths share --max-prefixes evenly. When a depth's table \
+            reaches twice its share, its smaller prefixes are pruned into an "other" row, so totals \
+            stay exact while a listed prefix seen again after being pruned is undercounted, by at \
+            most the bound the output states.
             """)
 
     @Argument(help: "The RDB file (`-` for standard input; gzip is detected).")
@@ -20,7 +20,7 @@ struct Prefixes: ParsableCommand {
     @Option(help: "Deepest prefix level: `a:b:c:d` counts towards `a:`, `a:b:` and `a:b:c:` at depth 3.")
     var depth = 3
 
-    @Option(help: "Prefixes kept per depth (bounds memory).")
+    @Option(help: "Prefixes kept in all, shared evenly by the depths (bounds memory).")
     var maxPrefixes = 100_000
 
     @Option(help: "Rows shown per depth (0: every prefix kept).")

@@ -20,7 +20,7 @@ struct Report: ParsableCommand {
     @Option(help: "What separates the parts of a key, for the prefix treemap.")
     var separator = ":"
 
-    @Option(help: "Prefixes kept per depth (bounds memory).")
+    @Option(help: "Prefixes kept in all, shared evenly by the two treemap depths (bounds memory).")
     var maxPrefixes = 100_000
 
     @OptionGroup var model: ModelOptions
