@@ -92,7 +92,7 @@ public struct PrefixAggregator {
                 var i = 0
                 let n = k.count, s = sep.count
                 while level < depth && i + s <= n {
-                    if k[i] == sep[0] && (s == 1 || memcmp(k.baseAddress! + i, sep.baseAddress!, s) == 0) {
+                    if k[i] == sep[0] && (s == 1 || UnsafeRawBufferPointer(rebasing: k[i..<i + s]).elementsEqual(sep)) {
                         tables[level].add(UnsafeRawBufferPointer(rebasing: k[0..<i + s]), t)
                         levelTotals[level].add(t)
                         if tables[level].count >= 2 * perDepth { prune(level) }
@@ -198,7 +198,10 @@ private struct PrefixTable {
     }
 
     private func equals(_ e: Entry, _ p: UnsafeRawBufferPointer) -> Bool {
-        bytes.withUnsafeBytes { b in e.length == 0 || memcmp(b.baseAddress! + e.start, p.baseAddress!, e.length) == 0 }
+        bytes.withUnsafeBytes { b in
+            guard let stored = b.baseAddress, let probe = p.baseAddress else { return e.length == p.count }
+            return memcmp(stored + e.start, probe, e.length) == 0
+        }
     }
 
     private mutating func rehash(_ size: Int) {

@@ -9,7 +9,7 @@ struct Memory: ParsableCommand {
     var file: String
 
     @Option(help: "csv (redis-rdb-tools' memory report columns) or jsonl (with the estimate's parts).")
-    var format: MemoryFormat = .csv
+    var format = MemoryFormat(format: .csv)
 
     @OptionGroup var filters: FilterOptions
     @OptionGroup var model: ModelOptions
@@ -34,11 +34,11 @@ struct Memory: ParsableCommand {
 
 struct MemoryFormat: ExpressibleByArgument {
     var format: MemoryRowWriter.Format
+    init(format: MemoryRowWriter.Format) { self.format = format }
     init?(argument: String) {
         guard let f = MemoryRowWriter.Format(rawValue: argument) else { return nil }
         format = f
     }
-    static let csv = MemoryFormat(argument: "csv")!
     var defaultValueDescription: String { format.rawValue }
     static var allValueStrings: [String] { MemoryRowWriter.Format.allCases.map(\.rawValue) }
 }
