@@ -15,8 +15,8 @@ public final class RDBReader {
         /// Compute the CRC-64 while reading and fail on a mismatch.
         public var verifyChecksum = true
         public var level = Level.values
-        /// Fill `KeyRecord.layout` with each value's packed containers (for the memory model);
-        /// off by default, as it costs an allocation per packed value.
+        /// At the values level, fill `KeyRecord.layout` with each value's packed containers (for
+        /// the memory model); off by default, as it costs an allocation per packed value.
         public var captureLayout = false
         public init(allowNewer: Bool = false, verifyChecksum: Bool = true, level: Level = .values,
                     captureLayout: Bool = false) {
@@ -192,7 +192,7 @@ public final class RDBReader {
                 var key: [UInt8]? = nil
                 do {
                     key = try decoder.readString()
-                    decoder.layout = nil
+                    decoder.layout = nil  // the previous key's containers
                     if options.level == .structure {
                         let (elements, longest, encoding) = try decoder.readValueShape(type)
                         try handle(.keyShape(KeyShape(
