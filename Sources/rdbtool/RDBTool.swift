@@ -12,7 +12,8 @@ struct RDBTool: ParsableCommand {
             rdbtool reads every RDB version Redis (1 to 15) and Valkey (REDIS0011, VALKEY080, VALKEY081) write, \
             front to back in bounded memory, from a path, standard input (-) or gzip (detected by its magic).
             """,
-        subcommands: [Inspect.self, Dump.self, Verify.self, Diff.self, AOF.self, AOFToRDB.self]
+        subcommands: [Inspect.self, Dump.self, Verify.self, Diff.self, Memory.self, Top.self, Prefixes.self, Report.self,
+                      AOF.self, AOFToRDB.self]
     )
 
     static func main() {

@@ -29,4 +29,12 @@ import Testing
         #expect(throws: OutputError.self) { _ = try AtomicFile(path: dir.path + "/alias.rdb", protecting: [input]) }
         #expect(try String(contentsOfFile: input, encoding: .utf8) == "data")
     }
+
+    @Test func oneShotWriteReplacesTheWholeFile() throws {
+        let dir = try ScratchDirectory()
+        let target = try dir.write("out.html", "old")
+        try AtomicFile.write(Array("new page".utf8), to: target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "new page")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["out.html"])
+    }
 }

@@ -44,6 +44,10 @@ private let header = "db,key,type,encoding,elements,serialized_bytes,expires_at_
         #expect(try csv([record(ascii("say \"hi\""))]) == header + #"0,"say \""hi\""",string,raw,5,12,"# + "\n")
     }
 
+    @Test func backslashInAKeyIsEscapedAsRedisCLIDoes() throws {
+        #expect(try csv([record(ascii("a\\b"))]) == header + #"0,a\\b,string,raw,5,12,"# + "\n")
+    }
+
     @Test func functionLibrariesHaveNoRow() throws {
         #expect(try csv([], libraries: [FunctionLibrary(code: ascii("#!lua name=l\n"))]) == header)
     }

@@ -175,4 +175,16 @@ private func record(_ key: String, _ value: Value = .string(ascii("v")), db: Int
         #expect(!f.accepts(record("ab", db: 0)))
         #expect(!f.accepts(record("ba", db: 1)))
     }
+
+    @Test func shapesAreJudgedByTheSameCriteriaAsRecords() throws {
+        let filter = try KeyFilter(globs: [ascii("user:*")], types: [.hash], minBytes: 10)
+        func shape(_ key: String, _ type: DataType, bytes: Int64) -> KeyShape {
+            KeyShape(db: 0, key: ascii(key), type: type, expireAtMs: nil, elementCount: 1, longestElement: 1,
+                     metadata: RecordMetadata(encoding: .listpack, typeByte: 16, serializedBytes: bytes))
+        }
+        #expect(filter.accepts(shape("user:1", .hash, bytes: 10)))
+        #expect(!filter.accepts(shape("user:1", .set, bytes: 10)))
+        #expect(!filter.accepts(shape("item:1", .hash, bytes: 10)))
+        #expect(!filter.accepts(shape("user:1", .hash, bytes: 9)))
+    }
 }

@@ -167,4 +167,29 @@ import Testing
         #expect(keys(evs).first?.expireAtMs == 1_671_963_072_573)
         #expect(!evs.contains { if case .warning = $0 { true } else { false } })
     }
+
+    // MARK: Layouts
+
+    /// An intset {1, 2} under key "a": 16-bit encoding, 2 members, 12 bytes.
+    static let intsetImage = rdbImage(hex("0B 01 61 0C 02 00 00 00 02 00 00 00 01 00 02 00"))
+
+    @Test func layoutsAreCapturedOnlyWhenAskedFor() throws {
+        #expect(keys(try events(Self.intsetImage)).first?.layout == nil)
+        let r = keys(try events(Self.intsetImage, options: .init(captureLayout: true))).first
+        #expect(r?.layout == StoredLayout(blobs: [.init(bytes: 12, elements: 2)]))
+    }
+
+    @Test func layoutsListQuicklistNodesAndStreamNodeKeysInFileOrder() throws {
+        var list: StoredLayout?, stream: StoredLayout?, listCount = 0
+        try RDBReader(path: Paths.fixtures + "/redis-7.0.15/dump.rdb", options: .init(captureLayout: true)).read { event in
+            guard case .key(let r) = event else { return }
+            if r.key == ascii("list:large") { list = r.layout; listCount = r.value.elementCount }
+            if r.key == ascii("stream:large") { stream = r.layout }
+        }
+        #expect((list?.blobs.count ?? 0) > 1)
+        #expect(list?.blobs.reduce(0) { $0 + $1.elements } == listCount)
+        #expect((stream?.streamNodeIDs.count ?? 0) > 1)
+        #expect(stream?.streamNodeIDs.count == stream?.blobs.count)
+        #expect(stream?.streamNodeIDs == stream?.streamNodeIDs.sorted())
+    }
 }

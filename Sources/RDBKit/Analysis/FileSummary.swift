@@ -52,6 +52,16 @@ public struct FileSummary: Sendable {
     /// The time expiry is judged against, Unix ms.
     public var nowMs: Int64?
     public var bytesRead: Int64 = 0
+    /// Seconds left before expiry at `nowMs`, for keys with a TTL not yet expired.
+    public var ttlSeconds = Log2Histogram()
+    /// Seconds since last access (IDLE opcode, written under an LRU maxmemory policy).
+    public var idleSeconds = Log2Histogram()
+    /// The LFU counter (FREQ opcode, written under an LFU maxmemory policy).
+    public var lfuFrequency = Log2Histogram()
+    /// Element counts (string: bytes), per type in `DataType.allCases` order.
+    public var elementCounts = [Log2Histogram](repeating: Log2Histogram(), count: DataType.allCases.count)
+
+    public func elementCounts(of type: DataType) -> Log2Histogram { elementCounts[type.index] }
 
     public func auxValue(_ name: String) -> String? { aux.first { $0.name == name }?.value }
 
@@ -120,11 +130,14 @@ public struct FileSummaryBuilder {
         if let e = k.expireAtMs {
             summary.databases[k.db, default: .init()].withTTL += 1
             if let now = nowMs {
-                if e <= now { summary.databases[k.db, default: .init()].expiredAtNow += 1 }
+                judge(db: k.db, expiry: e, now: now)
             } else {
                 expiries.append((k.db, e))
             }
         }
+        if let idle = k.metadata.lruIdleSeconds { summary.idleSeconds.add(idle) }
+        if let freq = k.metadata.lfuFreq { summary.lfuFrequency.add(UInt64(freq)) }
+        summary.elementCounts[k.type.index].add(UInt64(k.elementCount))
         if k.type != .string && k.type != .stream && k.type != .module && k.elementCount == 0 {
             summary.emptyCollections += 1
         }
@@ -133,10 +146,18 @@ public struct FileSummaryBuilder {
             serializedBytes: k.metadata.serializedBytes, offset: k.metadata.offset))
     }
 
+    private mutating func judge(db: Int, expiry: Int64, now: Int64) {
+        if expiry <= now {
+            summary.databases[db, default: .init()].expiredAtNow += 1
+        } else {
+            summary.ttlSeconds.add(UInt64((expiry - now) / 1000))
+        }
+    }
+
     /// The finished summary; `bytesRead` is the input consumed.
     public mutating func finish(bytesRead: Int64) -> FileSummary {
         if let now = nowMs {
-            for (db, at) in expiries where at <= now { summary.databases[db]?.expiredAtNow += 1 }
+            for (db, at) in expiries { judge(db: db, expiry: at, now: now) }
         }
         expiries.removeAll()
         summary.nowMs = nowMs

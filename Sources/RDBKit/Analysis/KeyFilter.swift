@@ -75,10 +75,19 @@ public struct KeyFilter {
     }
 
     public func accepts(_ r: KeyRecord) -> Bool {
-        guard acceptsKey(db: r.db, key: r.key) else { return false }
-        if let types, !types.contains(r.value.type) { return false }
-        if skipExpired, let expiry = r.expireAtMs, expiry < now { return false }
-        if let minBytes, r.metadata.serializedBytes < minBytes { return false }
+        accepts(db: r.db, key: r.key, type: r.value.type, expireAtMs: r.expireAtMs, serializedBytes: r.metadata.serializedBytes)
+    }
+
+    /// The same criteria for a key read at the structure level.
+    public func accepts(_ k: KeyShape) -> Bool {
+        accepts(db: k.db, key: k.key, type: k.type, expireAtMs: k.expireAtMs, serializedBytes: k.metadata.serializedBytes)
+    }
+
+    private func accepts(db: Int, key: [UInt8], type: DataType, expireAtMs: Int64?, serializedBytes: Int64) -> Bool {
+        guard acceptsKey(db: db, key: key) else { return false }
+        if let types, !types.contains(type) { return false }
+        if skipExpired, let expiry = expireAtMs, expiry < now { return false }
+        if let minBytes, serializedBytes < minBytes { return false }
         return true
     }
 

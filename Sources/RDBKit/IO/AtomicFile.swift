@@ -77,4 +77,11 @@ public final class AtomicFile {
         unlink(temporaryPath)
         done = true
     }
+
+    /// Writes `bytes` as the whole new content of `path` in one go.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let file = try AtomicFile(path: path)
+        try bytes.withUnsafeBytes { try file.write($0) }
+        try file.commit()
+    }
 }

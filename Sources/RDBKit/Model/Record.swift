@@ -6,9 +6,13 @@ public struct KeyRecord: Sendable {
     /// Absolute expiry in Unix milliseconds, nil when the key does not expire.
     public var expireAtMs: Int64?
     public var metadata: RecordMetadata
+    /// How the file packs the value; only when the reader was asked for it
+    /// (`RDBReader.Options.captureLayout`) and the value has packed containers.
+    public var layout: StoredLayout?
 
-    public init(db: Int, key: [UInt8], value: Value, expireAtMs: Int64?, metadata: RecordMetadata) {
+    public init(db: Int, key: [UInt8], value: Value, expireAtMs: Int64?, metadata: RecordMetadata, layout: StoredLayout? = nil) {
         self.db = db; self.key = key; self.value = value; self.expireAtMs = expireAtMs; self.metadata = metadata
+        self.layout = layout
     }
 }
 
@@ -27,6 +31,28 @@ public struct RecordMetadata: Sendable {
                 offset: Int64 = 0, serializedBytes: Int64 = 0) {
         self.encoding = encoding; self.typeByte = typeByte; self.lruIdleSeconds = lruIdleSeconds
         self.lfuFreq = lfuFreq; self.offset = offset; self.serializedBytes = serializedBytes
+    }
+}
+
+/// The packed containers a value is stored in, in file order. A server that loads the file
+/// keeps most of them as they are (a listpack is loaded into one allocation of its size, a
+/// quicklist keeps its nodes), so the memory model needs them; the decoded value has lost them.
+public struct StoredLayout: Sendable, Equatable {
+    public struct Blob: Sendable, Equatable {
+        /// Decoded size: a listpack's, ziplist's, intset's or zipmap's total bytes, a quicklist
+        /// PLAIN node's element length.
+        public var bytes: Int
+        /// Elements it holds (a stream node: listpack entries, master entry included).
+        public var elements: Int
+        public init(bytes: Int, elements: Int) { self.bytes = bytes; self.elements = elements }
+    }
+
+    public var blobs: [Blob] = []
+    /// A stream's node keys (each node's master entry id), the keys of its radix tree.
+    public var streamNodeIDs: [StreamID] = []
+
+    public init(blobs: [Blob] = [], streamNodeIDs: [StreamID] = []) {
+        self.blobs = blobs; self.streamNodeIDs = streamNodeIDs
     }
 }
 

@@ -92,6 +92,7 @@ extension RDBDecoder {
                 slot = (slot + 1) % 3
             }
             if slot != 0 { throw ctx.error(at: 0, expected: "field/value/expiry triples", found: "\(it.seen) elements") }
+            noteBlob(bytes: p.count, elements: it.seen)
         }
         h.fieldExpiries = expiries
         return h

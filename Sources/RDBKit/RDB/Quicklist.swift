@@ -8,6 +8,7 @@ extension RDBDecoder {
             try withString("ziplist") { p, ctx in
                 var it = try ZiplistIterator(p, ctx)
                 try it.forEach { $0.append(to: &l) }
+                noteBlob(bytes: p.count, elements: it.seen)
             }
         }
         return l
@@ -24,11 +25,13 @@ extension RDBDecoder {
                 try withString { p, ctx in
                     guard !p.isEmpty else { throw ctx.error(at: 0, expected: "a non-empty PLAIN node", found: "0 bytes") }
                     l.append(p)
+                    noteBlob(bytes: p.count, elements: 1)
                 }
             case 2:
                 try withString("listpack") { p, ctx in
                     var it = try ListpackIterator(p, ctx)
                     try it.forEach { $0.append(to: &l) }
+                    noteBlob(bytes: p.count, elements: it.seen)
                 }
             default:
                 throw RDBError(.structural, at: at, expected: "quicklist container 1 (PLAIN) or 2 (PACKED)", found: "\(container)")

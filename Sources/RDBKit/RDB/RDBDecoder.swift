@@ -16,10 +16,21 @@ public final class RDBDecoder {
     var warnings: [RDBWarning] = []
     /// Finds repeated members and fields; reused across values.
     var duplicates = DuplicateFinder()
+    /// Whether `noteBlob` records containers (the reader's `captureLayout`).
+    var capturesLayout = false
+    /// The containers of the value being read; created on its first container.
+    var layout: StoredLayout?
 
     public init(input: BufferedReader, dialect: Dialect) {
         self.input = input
         self.dialect = dialect
+    }
+
+    /// Records a packed container of the value being read (when capturing layouts).
+    @inline(__always) func noteBlob(bytes: Int, elements: Int) {
+        guard capturesLayout else { return }
+        if layout == nil { layout = StoredLayout() }
+        layout?.blobs.append(StoredLayout.Blob(bytes: bytes, elements: elements))
     }
 
     // MARK: Lengths

@@ -15,8 +15,13 @@ public final class RDBReader {
         /// Compute the CRC-64 while reading and fail on a mismatch.
         public var verifyChecksum = true
         public var level = Level.values
-        public init(allowNewer: Bool = false, verifyChecksum: Bool = true, level: Level = .values) {
+        /// At the values level, fill `KeyRecord.layout` with each value's packed containers (for
+        /// the memory model); off by default, as it costs an allocation per packed value.
+        public var captureLayout = false
+        public init(allowNewer: Bool = false, verifyChecksum: Bool = true, level: Level = .values,
+                    captureLayout: Bool = false) {
             self.allowNewer = allowNewer; self.verifyChecksum = verifyChecksum; self.level = level
+            self.captureLayout = captureLayout
         }
     }
 
@@ -146,7 +151,9 @@ public final class RDBReader {
 
     private func startRecords(_ dialect: Dialect, db: Int) {
         self.dialect = dialect
-        decoder = RDBDecoder(input: input, dialect: dialect)
+        let decoder = RDBDecoder(input: input, dialect: dialect)
+        decoder.capturesLayout = options.captureLayout
+        self.decoder = decoder
         self.db = db
     }
 
@@ -264,6 +271,7 @@ public final class RDBReader {
         var key: [UInt8]? = nil
         do {
             key = try decoder.readString()
+            decoder.layout = nil  // the previous key's containers
             let event: RDBEvent
             if options.level == .structure {
                 let (elements, longest, encoding) = try decoder.readValueShape(type)
@@ -277,7 +285,8 @@ public final class RDBReader {
                 event = .key(KeyRecord(
                     db: db, key: key ?? [], value: value, expireAtMs: expireAt,
                     metadata: RecordMetadata(encoding: encoding, typeByte: byte, lruIdleSeconds: idle, lfuFreq: freq,
-                                             offset: start, serializedBytes: input.offset - start)))
+                                             offset: start, serializedBytes: input.offset - start),
+                    layout: decoder.layout))
             }
             for w in decoder.warnings {
                 queued.append(.warning(RDBWarning(offset: w.offset, message: "key \(Quoting.redisCLI(key ?? [], limit: 60)): \(w.message)")))

@@ -28,6 +28,7 @@ extension RDBDecoder {
             try withString("listpack") { p, ctx in
                 liveEntries += try decodeNode(p, ctx, master: master, after: &lastEntry, into: &s.entries)
             }
+            layout?.streamNodeIDs.append(master)
         }
         let lengthAt = input.offset
         s.length = try readLength()
@@ -129,6 +130,7 @@ extension RDBDecoder {
         guard try it.next() == nil else {
             throw ctx.error(at: 0, expected: "the end of the node after its entries", found: "more elements")
         }
+        noteBlob(bytes: p.count, elements: it.seen)
         return UInt64(live)
     }
 

@@ -21,18 +21,25 @@ extension RDBDecoder {
             return (.module(try readModuleValue()), type.encoding)
         case .hashZipmap:
             var h = HashValue()
-            try withString("zipmap") { p, ctx in try Zipmap.decode(p, ctx, into: &h, duplicates: &duplicates) }
+            try withString("zipmap") { p, ctx in
+                try Zipmap.decode(p, ctx, into: &h, duplicates: &duplicates)
+                noteBlob(bytes: p.count, elements: 2 * h.fields.count)
+            }
             return (.hash(h), type.encoding)
         case .listZiplist:
             var l = ByteList()
             try withString("ziplist") { p, ctx in
                 var it = try ZiplistIterator(p, ctx)
                 try it.forEach { $0.append(to: &l) }
+                noteBlob(bytes: p.count, elements: l.count)
             }
             return (.list(l), type.encoding)
         case .setIntset:
             var l = ByteList()
-            try withString("intset") { p, ctx in try Intset.decode(p, ctx, into: &l) }
+            try withString("intset") { p, ctx in
+                try Intset.decode(p, ctx, into: &l)
+                noteBlob(bytes: p.count, elements: l.count)
+            }
             return (.set(l), type.encoding)
         case .zsetZiplist:
             return (.zset(try readPackedSortedSet(listpack: false)), type.encoding)
@@ -55,6 +62,7 @@ extension RDBDecoder {
                     e.append(to: &l)
                     try checkUnique(l, "set members", ctx, at: it.lastStart)
                 }
+                noteBlob(bytes: p.count, elements: l.count)
             }
             return (.set(l), type.encoding)
         case .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4, .streamListpacks5:
@@ -178,6 +186,7 @@ extension RDBDecoder {
                 isMember.toggle()
             }
             if !isMember { throw ctx.error(at: 0, expected: "member/score pairs", found: "an odd number of elements") }
+            noteBlob(bytes: p.count, elements: 2 * z.members.count)
         }
         return z
     }
@@ -198,6 +207,7 @@ extension RDBDecoder {
                 isField.toggle()
             }
             if !isField { throw ctx.error(at: 0, expected: "field/value pairs", found: "an odd number of elements") }
+            noteBlob(bytes: p.count, elements: 2 * h.fields.count)
         }
         return h
     }

@@ -12,8 +12,6 @@ public struct AOFInspectReport {
         self.summary = summary; self.elapsedSeconds = elapsedSeconds; self.error = error; self.topCommands = topCommands
     }
 
-    private static func pad(_ s: String, _ n: Int) -> String { InspectReport.pad(s, n) }
-    private static func padLeft(_ s: String, _ n: Int) -> String { InspectReport.padLeft(s, n) }
 
     private static func name(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
@@ -22,11 +20,11 @@ public struct AOFInspectReport {
     public func text() -> String {
         let s = summary
         var out: [String] = []
-        func row(_ label: String, _ value: String) { out.append(Self.pad(label, 12) + value) }
+        func row(_ label: String, _ value: String) { out.append(TextLayout.pad(label, 12) + value) }
         row("file", s.layout.path)
         row("format", s.formatName + (s.layout.manifestPath.map { ", manifest \($0)" } ?? ""))
         for (i, f) in s.files.enumerated() {
-            var line = Self.pad(f.part.role.rawValue, 7) + f.part.name
+            var line = TextLayout.pad(f.part.role.rawValue, 7) + f.part.name
             if let seq = f.part.sequence { line += "  seq \(seq)" }
             line += "  \(f.part.size.map { "\($0) bytes" } ?? "stdin")"
             line += "  " + (f.part.format == .rdb ? "RDB + \(f.commands) commands" : "\(f.commands) commands")
@@ -43,8 +41,8 @@ public struct AOFInspectReport {
         } else {
             row("time span", "unknown (no #TS annotations)")
         }
-        let rate = elapsedSeconds > 0 ? " (\(InspectReport.fixed(Double(s.bytesRead) / 1_000_000 / elapsedSeconds, 1)) MB/s)" : ""
-        row("read in", "\(InspectReport.fixed(elapsedSeconds, 3)) s" + rate)
+        let rate = elapsedSeconds > 0 ? " (\(TextLayout.fixed(Double(s.bytesRead) / 1_000_000 / elapsedSeconds, 1)) MB/s)" : ""
+        row("read in", "\(TextLayout.fixed(elapsedSeconds, 3)) s" + rate)
         out.append("")
         out.append("\(s.commands) commands in \(s.byDB.count) database(s), \(s.transactions) MULTI/EXEC block(s)")
         if !s.byDB.isEmpty {

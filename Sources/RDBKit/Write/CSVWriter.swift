@@ -16,13 +16,11 @@ public final class CSVWriter: RecordWriter {
     public func write(_ r: KeyRecord) throws {
         out.appendDecimal(Int64(r.db))
         out.append(UInt8(ascii: ","))
-        // The redis-cli rendering escapes every non-printable byte, so the file stays valid
-        // UTF-8 and one line per key; its surrounding quotes are CSV's business instead.
-        appendField(String(Quoting.redisCLI(r.key).dropFirst().dropLast()))
+        Self.appendKey(r.key, to: out)
         out.append(UInt8(ascii: ","))
         out.append(r.value.type.rawValue)
         out.append(UInt8(ascii: ","))
-        appendField(r.metadata.encoding.name)
+        Self.appendField(r.metadata.encoding.name, to: out)
         out.append(UInt8(ascii: ","))
         out.appendDecimal(Int64(r.value.elementCount))
         out.append(UInt8(ascii: ","))
@@ -40,8 +38,19 @@ public final class CSVWriter: RecordWriter {
         try out.flush()
     }
 
+    /// A key as a CSV field: the redis-cli rendering escapes every non-printable byte, so the
+    /// file stays valid UTF-8 and one line per key; its surrounding quotes are CSV's business.
+    static func appendKey(_ key: [UInt8], to out: OutputBuffer) {
+        // Printable ASCII without `"`, `\` or `,` (most keys) is its own rendering and field.
+        if key.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E && $0 != 0x22 && $0 != 0x5C && $0 != 0x2C }) {
+            out.append(key)
+            return
+        }
+        appendField(String(Quoting.redisCLI(key).dropFirst().dropLast()), to: out)
+    }
+
     /// RFC 4180: a field holding a comma, quote or line break is quoted, its quotes doubled.
-    private func appendField(_ text: String) {
+    static func appendField(_ text: String, to out: OutputBuffer) {
         guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
             out.append(text)
             return

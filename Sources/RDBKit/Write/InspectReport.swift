@@ -18,30 +18,10 @@ public struct InspectReport {
             .map { "\(name($0.key)) \($0.value)" }.joined(separator: ", ")
     }
 
-    static func pad(_ s: String, _ n: Int) -> String {
-        s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
-    }
-
-    static func padLeft(_ s: String, _ n: Int) -> String {
-        s.count >= n ? s : String(repeating: " ", count: n - s.count) + s
-    }
-
     private var rate: String {
         guard elapsedSeconds > 0 else { return "" }
         let mb = Double(summary.bytesRead) / 1_000_000 / elapsedSeconds
-        return " (\(Self.fixed(mb, 1)) MB/s)"
-    }
-
-    public static func fixed(_ v: Double, _ digits: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let r = (v * scale).rounded() / scale
-        var s = String(r)
-        if let dot = s.firstIndex(of: ".") {
-            let have = s.distance(from: dot, to: s.endIndex) - 1
-            if have < digits { s += String(repeating: "0", count: digits - have) }
-        }
-        return s
+        return " (\(TextLayout.fixed(mb, 1)) MB/s)"
     }
 
     public var checksumText: String {
@@ -58,7 +38,7 @@ public struct InspectReport {
     public func text() -> String {
         let s = summary
         var out: [String] = []
-        func row(_ label: String, _ value: String) { out.append(Self.pad(label, 12) + value) }
+        func row(_ label: String, _ value: String) { out.append(TextLayout.pad(label, 12) + value) }
         var size = fileSize.map { "\($0) bytes" } ?? "stdin"
         if isGzip { size += ", gzip; \(s.bytesRead) bytes decompressed" }
         row("file", "\(path) (\(size))")
@@ -84,7 +64,7 @@ public struct InspectReport {
         let scripts = s.aux.filter { $0.name == "lua" }.count
         if scripts > 0 { row("lua", "\(scripts) cached script\(scripts == 1 ? "" : "s") (ignored by Redis 7.0+)") }
         row("checksum", checksumText)
-        row("read in", "\(Self.fixed(elapsedSeconds, 3)) s" + rate)
+        row("read in", "\(TextLayout.fixed(elapsedSeconds, 3)) s" + rate)
         out.append("")
         let nowText = s.nowMs.map { UTCTime.format(seconds: $0 / 1000) } ?? "unknown time"
         out.append("\(s.totalKeys) keys in \(s.databases.filter { $0.value.keys > 0 }.count) database(s); expiry judged at \(nowText)")
@@ -99,15 +79,69 @@ public struct InspectReport {
         if !s.biggest.isEmpty {
             out.append("")
             out.append("biggest keys by serialized bytes")
-            out.append(Self.padLeft("bytes", 12) + "  " + Self.pad("type", 7) + Self.padLeft("elements", 10) + Self.padLeft("db", 5) + "  key")
+            out.append(TextLayout.padLeft("bytes", 12) + "  " + TextLayout.pad("type", 7) + TextLayout.padLeft("elements", 10) + TextLayout.padLeft("db", 5) + "  key")
             for k in s.biggest {
-                out.append(Self.padLeft("\(k.serializedBytes)", 12) + "  " + Self.pad(k.type.rawValue, 7)
-                           + Self.padLeft("\(k.elements)", 10) + Self.padLeft("\(k.db)", 5) + "  " + Quoting.redisCLI(k.key, limit: 60))
+                out.append(TextLayout.padLeft("\(k.serializedBytes)", 12) + "  " + TextLayout.pad(k.type.rawValue, 7)
+                           + TextLayout.padLeft("\(k.elements)", 10) + TextLayout.padLeft("\(k.db)", 5) + "  " + Quoting.redisCLI(k.key, limit: 60))
             }
         }
+        out += histogramSections()
         for w in s.warnings { out.append("warning: \(w)") }
         if let error { out.append(""); out.append("error: \(error)") }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// TTL, idle and frequency histograms (those the file has data for), then element counts.
+    private func histogramSections() -> [String] {
+        let s = summary
+        var out: [String] = []
+        func section(_ title: String, _ h: Log2Histogram, label: (UInt64, UInt64?) -> String) {
+            guard !h.isEmpty else { return }
+            out.append("")
+            out.append(title)
+            let widest = h.buckets.map(\.count).max() ?? 1
+            for b in h.buckets {
+                let bar = String(repeating: "#", count: max(1, b.count * 40 / widest))
+                out.append("  " + TextLayout.padLeft(label(b.low, b.high), 16) + TextLayout.padLeft("\(b.count)", 10) + "  " + bar)
+            }
+        }
+        let nowText = s.nowMs.map { UTCTime.format(seconds: $0 / 1000) } ?? ""
+        section("TTL remaining at \(nowText), keys not yet expired", s.ttlSeconds, label: Self.durationRange)
+        section("LRU idle time (IDLE opcode)", s.idleSeconds, label: Self.durationRange)
+        section("LFU frequency counter (FREQ opcode)", s.lfuFrequency, label: Self.countRange)
+        for type in DataType.allCases {
+            section("\(type.rawValue) \(type == .string ? "lengths in bytes" : "element counts")", s.elementCounts(of: type),
+                    label: Self.countRange)
+        }
+        return out
+    }
+
+    /// "0", "1", "2-3", "4-7", ...: a bucket's integers.
+    static func countRange(_ low: UInt64, _ high: UInt64?) -> String {
+        guard let high, high - 1 > low else { return high == nil ? "\(low)+" : "\(low)" }
+        return "\(low)-\(high - 1)"
+    }
+
+    /// "< 1s", "1s-2s", "1m-2m", "12d-24d": a bucket of seconds, in whole units.
+    static func durationRange(_ low: UInt64, _ high: UInt64?) -> String {
+        guard low > 0 else { return "< 1s" }
+        return "\(duration(low))-" + (high.map(duration) ?? "")
+    }
+
+    static func duration(_ s: UInt64) -> String {
+        s < 120 ? "\(s)s" : s < 7200 ? "\(s / 60)m" : s < 172_800 ? "\(s / 3600)h" : s < 63_072_000 ? "\(s / 86400)d" : "\(s / 31_536_000)y"
+    }
+
+    /// A histogram as JSON: `{"buckets": [{"low", "high", "count"}...], "keys"}`; `high` is
+    /// exclusive (null for the last bucket of 64-bit values).
+    static func json(_ h: Log2Histogram) -> JSONValue {
+        .object([
+            ("keys", .int(Int64(h.total))),
+            ("buckets", .array(h.buckets.map { b in
+                .object([("low", .int(Int64(bitPattern: b.low))), ("high", b.high.map { .int(Int64(bitPattern: $0)) } ?? .null),
+                         ("count", .int(Int64(b.count)))])
+            })),
+        ])
     }
 }
 
@@ -172,6 +206,11 @@ extension InspectReport {
             ("empty_collections", .int(Int64(s.emptyCollections))),
             ("databases", .array(dbs)),
             ("biggest", .array(biggest)),
+            ("ttl_seconds", Self.json(s.ttlSeconds)),
+            ("idle_seconds", s.idleSeconds.isEmpty ? .null : Self.json(s.idleSeconds)),
+            ("lfu_frequency", s.lfuFrequency.isEmpty ? .null : Self.json(s.lfuFrequency)),
+            ("element_counts", .object(DataType.allCases.filter { !s.elementCounts(of: $0).isEmpty }
+                .map { ($0.rawValue, Self.json(s.elementCounts(of: $0))) })),
             ("checksum", checksum),
             ("warnings", .array(warnings)),
             ("error", failure),

@@ -13,7 +13,7 @@ extension VerifyResult {
         if failure == nil || keys > 0 { facts.append("\(keys) key\(keys == 1 ? "" : "s")" + (failure == nil ? " in \(databases) db\(databases == 1 ? "" : "s")" : " read")) }
         if failure == nil { facts.append("checksum \(checksumText)") }
         if eofMark { facts.append("redis-cli EOF mark after the checksum") }
-        facts.append("\(InspectReport.fixed(totalSeconds, 3)) s")
+        facts.append("\(TextLayout.fixed(totalSeconds, 3)) s")
         var lines = [head + ", " + facts.joined(separator: ", ")]
         if let e = failure {
             func row(_ label: String, _ value: String) { lines.append("  " + label.padding(14) + value) }

@@ -89,7 +89,7 @@ struct AOFToRDB: ParsableCommand {
         for d in written.dropped { lines.append("dropped: \(d)") }
         lines.append("\(written.keys) keys and \(written.functions) function librar\(written.functions == 1 ? "y" : "ies") written "
                      + "to \(output) (RDB \(writerOptions.version), \(written.bytes) bytes, expiry judged at "
-                     + "\(UTCTime.format(seconds: nowMs / 1000))) in \(InspectReport.fixed(Console.now() - started, 2)) s")
+                     + "\(UTCTime.format(seconds: nowMs / 1000))) in \(TextLayout.fixed(Console.now() - started, 2)) s")
         Console.out(lines.joined(separator: "\n") + "\n")
     }
 }

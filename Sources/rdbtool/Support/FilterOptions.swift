@@ -21,7 +21,7 @@ struct FilterOptions: ParsableArguments {
     @Option(help: "The time expiry is judged at (Unix seconds, <ms>ms, or ISO-8601 UTC). Default: now.")
     var now: TimeArgument?
 
-    @Option(help: "Only keys taking at least this many bytes in the file.")
+    @Option(help: "Only keys taking at least this many bytes: in the file for dump, of estimated memory for memory, top and prefixes.")
     var minBytes: Int64?
 
     /// True when any criterion selects keys (function libraries are then left out).
