@@ -98,3 +98,12 @@ import Testing
         }
     }
 }
+
+extension CLITests {
+    @Test(.enabled(if: Paths.sharedPresent, "../shared is absent"))
+    func dumpOfAnAOFDirectoryIsTheReplayedDataset() throws {
+        let r = try Self.run(["dump", "--format", "keys", "--db", "15", Paths.shared + "/corpus/generated/redis-7.0.15/aof"])
+        #expect(r.status == 0)
+        #expect(r.out == "\"db15:set\"\n\"db15:stream\"\n\"db15:string\"\n\"db15:zset\"\n")
+    }
+}

@@ -10,10 +10,10 @@ struct Diff: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, jsonl }
     enum Color: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
 
-    @Argument(help: "Side A: an RDB file (`-` for standard input; gzip is detected).")
+    @Argument(help: "Side A: an RDB file (`-` for standard input; gzip is detected), or an AOF file or directory.")
     var a: String
 
-    @Argument(help: "Side B: an RDB file (`-` for standard input; gzip is detected).")
+    @Argument(help: "Side B: an RDB file (`-` for standard input; gzip is detected), or an AOF file or directory.")
     var b: String
 
     @Flag(help: "Treat TTLs (and hash field TTLs) as equal whatever they are.")

@@ -9,7 +9,7 @@ struct Dump: ParsableCommand {
         case jsonl, json, resp, keys, csv
     }
 
-    @Argument(help: "The RDB file (`-` for standard input; gzip is detected).")
+    @Argument(help: "An RDB file (`-` for standard input; gzip is detected), or an AOF file or directory: its dataset after replay.")
     var file: String
 
     @Option(help: "jsonl (the JSONL record contract), json (one array), resp (commands that rebuild the dataset), keys, or csv.")
@@ -33,11 +33,24 @@ struct Dump: ParsableCommand {
         }
         let includeFunctions = !filters.selectsKeys
         do {
+            try writer.begin()
+            if DatasetSource.isAOF(file) {
+                // The dataset an AOF leaves once replayed; keys are in (db, key) order.
+                try DatasetSource.read(file, rdb: reader.readerOptions) { event in
+                    switch event {
+                    case .key(let r) where filter.accepts(r): try writer.write(r); try out.maybeFlush()
+                    case .function(let f) where includeFunctions: try writer.write(f)
+                    default: break
+                    }
+                }
+                try writer.finish()
+                try out.flush()
+                return
+            }
             let opened = try Input.open(file)
             let input = BufferedReader(opened.source)
             let progress = Progress(total: opened.fileSize)
             defer { progress.finish() }
-            try writer.begin()
             try RDBReader(input: input, options: reader.readerOptions).read { event in
                 switch event {
                 case .key(let r):

@@ -103,14 +103,13 @@ public struct DiffEngine {
         }
 
         // Read again, from side A, only the records that differ, to describe their elements.
-        var recordsA: [Int64: KeyRecord] = [:]
+        var recordsA: [Int: KeyRecord] = [:]
         if !options.keysOnly {
-            let offsets = Set(differing.compactMap { $0.entry.map { index.entries[$0].offset } })
-            recordsA = try reread(first, dialect: infoA.dialect, offsets: offsets, entries: index.entries)
+            recordsA = try reread(first, dialect: infoA.dialect, entries: Set(differing.compactMap(\.entry)), index: index)
         }
         var keys: [KeyDiff] = []
         for (entry, b, var d) in differing {
-            let a = entry.flatMap { recordsA[index.entries[$0].offset] }
+            let a = entry.flatMap { recordsA[$0] }
             describe(&d, a: a, b: b)
             if d.kind == .changed && d.aspects.isEmpty { result.unchanged += 1; continue }
             keys.append(d)
@@ -139,7 +138,7 @@ public struct DiffEngine {
     }
 
     private func read(_ path: String, _ handle: (RDBEvent) throws -> Void) throws {
-        try RDBReader(path: path, options: RDBReader.Options(allowNewer: options.allowNewer)).read(handle)
+        try DatasetSource.read(path, rdb: RDBReader.Options(allowNewer: options.allowNewer), handle)
     }
 
     private func ttlEqual(_ a: Int64?, _ b: Int64?) -> Bool {
@@ -175,26 +174,26 @@ public struct DiffEngine {
         return out
     }
 
-    /// Records of side A at the given offsets: by seeking in a plain file, else by a second pass.
-    private func reread(_ path: String, dialect: Dialect?, offsets: Set<Int64>, entries: [KeyIndex.Entry]) throws -> [Int64: KeyRecord] {
-        guard !offsets.isEmpty, let dialect else { return [:] }
-        var out: [Int64: KeyRecord] = [:]
-        let opened = try Input.open(path)
-        if !opened.isGzip, opened.fileSize != nil {
-            let dbAt = Dictionary(entries.map { ($0.offset, Int($0.db)) }, uniquingKeysWith: { x, _ in x })
+    /// Side A's records of the given index entries: by seeking to their offsets in a plain RDB
+    /// file, else (gzip, AOF) by reading the side again and picking them by key.
+    private func reread(_ path: String, dialect: Dialect?, entries wanted: Set<Int>, index: KeyIndex) throws -> [Int: KeyRecord] {
+        guard !wanted.isEmpty else { return [:] }
+        var out: [Int: KeyRecord] = [:]
+        if let dialect, !DatasetSource.isAOF(path), case let opened = try Input.open(path), !opened.isGzip, opened.fileSize != nil {
             let file = try FileSource(path: path)
-            for offset in offsets.sorted() {
-                try file.seek(to: offset)
-                let reader = RDBReader(input: BufferedReader(file, checksum: false, bufferSize: 1 << 16, startOffset: offset),
-                                       dialect: dialect, db: dbAt[offset] ?? 0)
+            for i in wanted.sorted(by: { index.entries[$0].offset < index.entries[$1].offset }) {
+                let e = index.entries[i]
+                try file.seek(to: e.offset)
+                let reader = RDBReader(input: BufferedReader(file, checksum: false, bufferSize: 1 << 16, startOffset: e.offset),
+                                       dialect: dialect, db: Int(e.db))
                 while let event = try reader.next() {
-                    if case .key(let r) = event { out[offset] = r; break }
+                    if case .key(let r) = event { out[i] = r; break }
                 }
             }
             return out
         }
         try read(path) { event in
-            if case .key(let r) = event, offsets.contains(r.metadata.offset) { out[r.metadata.offset] = r }
+            if case .key(let r) = event, let i = index.find(db: r.db, key: r.key), wanted.contains(i) { out[i] = r }
         }
         return out
     }
