@@ -6,7 +6,8 @@ public enum Value: Sendable, Equatable {
     case set(ByteList)
     case zset(SortedSetValue)
     case hash(HashValue)
-    case stream(StreamValue)
+    // Boxed: stored inline, a stream would make every value (and every reader event) as large as itself.
+    indirect case stream(StreamValue)
     case module(ModuleValue)
     case array(ArrayValue)
 

@@ -34,11 +34,25 @@ public final class RDBReader {
         self.options = options
     }
 
-    /// Opens a path (or `-`), gzip detected by magic.
+    /// Computes the checksum on a second thread for a regular uncompressed file.
+    private var parallelChecksum: ParallelChecksum?
+
+    /// Opens a path (or `-`), gzip detected by magic. For a regular uncompressed file the CRC-64
+    /// is computed on a second thread, reading the file on its own descriptor.
     public convenience init(path: String, options: Options = Options()) throws {
-        let opened = try Input.open(path)
-        self.init(input: BufferedReader(opened.source, checksum: options.verifyChecksum), options: options)
+        try self.init(opened: Input.open(path), path: path, options: options)
     }
+
+    /// Reads an input already opened from `path` (callers that also want its size).
+    public init(opened: Input.Opened, path: String, options: Options = Options()) {
+        let parallel = options.verifyChecksum && path != "-" && !opened.isGzip && opened.fileSize != nil
+            ? ParallelChecksum(path: path) : nil
+        self.input = BufferedReader(opened.source, checksum: options.verifyChecksum && parallel == nil)
+        self.options = options
+        self.parallelChecksum = parallel
+    }
+
+    deinit { parallelChecksum?.cancel() }
 
     // MARK: Header
 
@@ -178,7 +192,8 @@ public final class RDBReader {
             let op = try input.readByte()
             switch op {
             case RDBOpcode.eof:
-                let computed = input.checksum()
+                let computed = try parallelChecksum?.checksum(upTo: at + 1) ?? input.checksum()
+                parallelChecksum?.cancel()
                 var trailer = RDBTrailer(eofOffset: at, storedChecksum: nil, computedChecksum: options.verifyChecksum ? computed : nil)
                 if dialect.version >= 5 {
                     trailer.storedChecksum = try input.readUInt64LE()

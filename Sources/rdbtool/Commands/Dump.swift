@@ -48,10 +48,11 @@ struct Dump: ParsableCommand {
                 return
             }
             let opened = try Input.open(file)
-            let input = BufferedReader(opened.source)
+            let rdb = RDBReader(opened: opened, path: file, options: reader.readerOptions)
+            let input = rdb.input
             let progress = Progress(total: opened.fileSize)
             defer { progress.finish() }
-            try RDBReader(input: input, options: reader.readerOptions).read { event in
+            try rdb.read { event in
                 switch event {
                 case .key(let r):
                     guard filter.accepts(r) else { return }

@@ -57,10 +57,10 @@ struct Inspect: ParsableCommand {
         let started = Console.now()
         let opened: Input.Opened
         do { opened = try Input.open(path) } catch let e as RDBError { return (nil, e, false) } catch { return (nil, nil, false) }
-        let input = BufferedReader(opened.source)
         var options = reader.readerOptions
         options.level = .structure
-        let rdb = RDBReader(input: input, options: options)
+        let rdb = RDBReader(opened: opened, path: path, options: options)
+        let input = rdb.input
         var builder = FileSummaryBuilder(topCount: topCount, nowMs: now?.ms)
         let progress = Progress(total: opened.fileSize)
         var failure: RDBError? = nil

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// The CRC-64 of a regular file, computed on a second thread while the reader parses it (the
-/// checksum was a fifth of a single-threaded verify). The thread reads the file on its own
+/// checksum was a fifth of a single-threaded read). The thread reads the file on its own
 /// descriptor and keeps the CRC at every block boundary; once the reader has found the EOF
 /// opcode, the CRC up to it is the boundary's extended over the few bytes after it.
 final class ParallelChecksum: @unchecked Sendable {
