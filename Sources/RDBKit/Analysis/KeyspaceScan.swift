@@ -35,7 +35,14 @@ public struct KeyspaceScan {
     public func run(_ input: BufferedReader, options: RDBReader.Options,
                     events: (RDBEvent) throws -> Void = { _ in },
                     keys: (KeyStats) throws -> Void) throws {
-        try RDBReader(input: input, options: readerOptions(options)).read { event in
+        try run(RDBReader(input: input, options: readerOptions(options)), events: events, keys: keys)
+    }
+
+    /// The same over a reader already made (with `readerOptions`), e.g. one that computes the
+    /// checksum on a second thread.
+    public func run(_ reader: RDBReader, events: (RDBEvent) throws -> Void = { _ in },
+                    keys: (KeyStats) throws -> Void) throws {
+        try reader.read { event in
             switch event {
             case .key(let r):
                 guard filter.accepts(r) else { return }

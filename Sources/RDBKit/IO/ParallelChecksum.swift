@@ -46,24 +46,26 @@ final class ParallelChecksum: @unchecked Sendable {
     }
 
     private func run() {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.block, alignment: 16)
+        // Read in chunks smaller than a block: the buffer counts in the reader's peak memory.
+        let chunk = 1 << 18
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
         defer { buffer.deallocate() }
         var crc: UInt64 = 0
         var offset: off_t = 0
+        var inBlock = 0
         var table: [UInt64] = [0]
         while !isCancelled {
-            var got = 0
-            while got < Self.block {
-                let n = pread(fd, buffer.baseAddress! + got, Self.block - got, offset + off_t(got))
-                if n < 0 && errno == EINTR { continue }
-                if n < 0 { failure = errno; break }
-                if n == 0 { break }
-                got += n
+            let n = pread(fd, buffer.baseAddress!, min(chunk, Self.block - inBlock), offset)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { failure = errno; break }
+            if n == 0 { break }
+            crc = CRC64.update(crc, UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            offset += off_t(n)
+            inBlock += n
+            if inBlock == Self.block {
+                table.append(crc)
+                inBlock = 0
             }
-            if got > 0 { crc = CRC64.update(crc, UnsafeRawBufferPointer(rebasing: buffer[0..<got])) }
-            if got < Self.block || failure != 0 { break }
-            offset += off_t(got)
-            table.append(crc)
         }
         prefix = table
     }

@@ -26,10 +26,11 @@ struct ModelVersionArgument: ExpressibleByArgument {
 func scanKeyspace(_ file: String, _ scan: KeyspaceScan, reader: ReaderOptions,
                   events: (RDBEvent) throws -> Void = { _ in }, keys: (KeyStats) throws -> Void) throws -> Int64? {
     let opened = try Input.open(file)
-    let input = BufferedReader(opened.source)
+    let rdb = RDBReader(opened: opened, path: file, options: scan.readerOptions(reader.readerOptions))
+    let input = rdb.input
     let progress = Progress(total: opened.fileSize)
     defer { progress.finish() }
-    try scan.run(input, options: reader.readerOptions, events: { event in
+    try scan.run(rdb, events: { event in
         if case .warning(let w) = event { Console.error("\(file): warning: \(w)") }
         try events(event)
     }, keys: { k in
