@@ -9,7 +9,7 @@ struct Memory: ParsableCommand {
     var file: String
 
     @Option(help: "csv (redis-rdb-tools' memory report columns) or jsonl (with the estimate's parts).")
-    var format = MemoryFormat(format: .csv)
+    var format: MemoryRowWriter.Format = .csv
 
     @OptionGroup var filters: FilterOptions
     @OptionGroup var model: ModelOptions
@@ -20,7 +20,7 @@ struct Memory: ParsableCommand {
         filter.minBytes = nil  // here --min-bytes is estimated memory
         let scan = KeyspaceScan(filter: filter, model: model.model, minMemory: filters.minBytes)
         let out = OutputBuffer(fd: 1)
-        let writer = MemoryRowWriter(output: out, format: format.format)
+        let writer = MemoryRowWriter(output: out, format: format)
         do {
             // The header once the input is known to be an RDB file.
             try scanKeyspace(file, scan, reader: reader, events: { if case .header = $0 { writer.begin() } }) { try writer.write($0) }
@@ -30,15 +30,4 @@ struct Memory: ParsableCommand {
             throw fail(file, error)
         }
     }
-}
-
-struct MemoryFormat: ExpressibleByArgument {
-    var format: MemoryRowWriter.Format
-    init(format: MemoryRowWriter.Format) { self.format = format }
-    init?(argument: String) {
-        guard let f = MemoryRowWriter.Format(rawValue: argument) else { return nil }
-        format = f
-    }
-    var defaultValueDescription: String { format.rawValue }
-    static var allValueStrings: [String] { MemoryRowWriter.Format.allCases.map(\.rawValue) }
 }

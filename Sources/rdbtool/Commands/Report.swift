@@ -50,7 +50,7 @@ struct Report: ParsableCommand {
         }
         let report = HTMLReport(path: file, fileSize: fileSize, summary: summary.finish(bytesRead: 0), memory: breakdown,
                                 top: biggest.entries, prefixes: PrefixReport(path: file, aggregator: prefixes, limit: nil),
-                                modelVersion: model.modelVersion.version)
+                                modelVersion: model.modelVersion)
         do {
             try AtomicFile.write(Array(report.render().utf8), to: html)
         } catch {

@@ -12,7 +12,7 @@ struct Top: ParsableCommand {
     var count = 20
 
     @Option(help: "memory (estimated, in a server that loads the file), serialized (bytes in the file) or elements.")
-    var by: RankingArgument = RankingArgument(ranking: .memory)
+    var by: TopKeys.Ranking = .memory
 
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
@@ -25,9 +25,9 @@ struct Top: ParsableCommand {
         var filter = try filters.makeFilter()
         filter.minBytes = nil  // here --min-bytes is estimated memory
         // Without memory to rank or filter by, the file is read at the structure level.
-        let needsMemory = by.ranking == .memory || filters.minBytes != nil
+        let needsMemory = by == .memory || filters.minBytes != nil
         let scan = KeyspaceScan(filter: filter, model: needsMemory ? model.model : nil, minMemory: filters.minBytes)
-        var top = TopKeys(count: count, by: by.ranking)
+        var top = TopKeys(count: count, by: by)
         var failure: Error? = nil
         do {
             try scanKeyspace(file, scan, reader: reader) { top.add($0) }
@@ -36,21 +36,10 @@ struct Top: ParsableCommand {
         }
         // A damaged file still gets the list of the keys read before the damage.
         if failure == nil || top.entries.count > 0 {
-            let report = TopKeysReport(path: file, ranking: by.ranking, modelVersion: needsMemory ? model.modelVersion.version : nil,
+            let report = TopKeysReport(path: file, ranking: by, modelVersion: needsMemory ? model.modelVersion : nil,
                                        entries: top.entries)
             Console.out(json ? report.json() : report.text())
         }
         if let failure { throw fail(file, failure) }
     }
-}
-
-struct RankingArgument: ExpressibleByArgument {
-    var ranking: TopKeys.Ranking
-    init(ranking: TopKeys.Ranking) { self.ranking = ranking }
-    init?(argument: String) {
-        guard let r = TopKeys.Ranking(rawValue: argument) else { return nil }
-        ranking = r
-    }
-    var defaultValueDescription: String { ranking.rawValue }
-    static var allValueStrings: [String] { TopKeys.Ranking.allCases.map(\.rawValue) }
 }

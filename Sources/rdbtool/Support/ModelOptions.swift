@@ -4,20 +4,9 @@ import RDBKit
 /// The memory model of the keyspace analyses (`memory`, `top`, `prefixes`, `report`).
 struct ModelOptions: ParsableArguments {
     @Option(help: "Estimate memory with this server version's layouts: 6.2, 7.0 or 7.2.")
-    var modelVersion: ModelVersionArgument = ModelVersionArgument(version: .redis70)
+    var modelVersion: MemoryModel.Version = .redis70
 
-    var model: MemoryModel { MemoryModel(version: modelVersion.version) }
-}
-
-struct ModelVersionArgument: ExpressibleByArgument {
-    var version: MemoryModel.Version
-    init(version: MemoryModel.Version) { self.version = version }
-    init?(argument: String) {
-        guard let v = MemoryModel.Version(rawValue: argument) else { return nil }
-        version = v
-    }
-    var defaultValueDescription: String { version.rawValue }
-    static var allValueStrings: [String] { MemoryModel.Version.allCases.map(\.rawValue) }
+    var model: MemoryModel { MemoryModel(version: modelVersion) }
 }
 
 /// Runs a keyspace scan of one file with a progress meter; reader warnings go to stderr.
