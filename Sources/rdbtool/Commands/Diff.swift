@@ -22,6 +22,9 @@ struct Diff: ParsableCommand {
     @Option(help: "TTLs closer than this are equal (ms, or with a unit: 500ms, 2s, 1m).")
     var ttlTolerance: DurationArgument?
 
+    @Option(name: .customLong("ignore"), help: "An element field whose differences do not count: seen_time_ms, active_time_ms, delivery_time_ms, delivery_count or entries_read (repeatable).")
+    var ignoredFields: [String] = []
+
     @Flag(help: "Compare which keys exist and their types only.")
     var keysOnly = false
 
@@ -56,6 +59,7 @@ struct Diff: ParsableCommand {
         options.detailLimit = detailLimit
         options.withMetadata = withMetadata
         options.allowNewer = reader.allowNewer
+        options.ignoredFields = Set(ignoredFields)
         let filter = try filters.makeFilter()
         let result: DiffResult
         do {

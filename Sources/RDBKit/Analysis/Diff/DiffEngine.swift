@@ -12,6 +12,10 @@ public struct DiffOptions: Sendable {
     public var detailLimit = 20
     public var withMetadata = false
     public var allowNewer = false
+    /// Element fields whose differences do not count, named as the JSONL contract names them
+    /// (`seen_time_ms`, `active_time_ms`, `delivery_time_ms`, `delivery_count`, `entries_read`):
+    /// what two sides cannot agree on, e.g. an AOF, which does not hold consumer times.
+    public var ignoredFields: Set<String> = []
     public init() {}
 }
 
@@ -199,7 +203,9 @@ public struct DiffEngine {
     }
 
     private func describe(_ d: inout KeyDiff, a: KeyRecord?, b: KeyRecord?) {
-        var v = ValueDiff(ignoreTTL: options.ignoreTTL, ttlToleranceMs: options.ttlToleranceMs, limit: options.detailLimit)
+        // With ignored fields, every detail is needed to know whether anything else differs.
+        var v = ValueDiff(ignoreTTL: options.ignoreTTL, ttlToleranceMs: options.ttlToleranceMs,
+                          limit: options.ignoredFields.isEmpty ? options.detailLimit : .max)
         switch d.kind {
         case .added, .removed:
             if !options.keysOnly, let r = a ?? b { d.details = Self.summary(r.value) }
@@ -211,11 +217,19 @@ public struct DiffEngine {
             }
             guard let a, let b, !d.aspects.contains(.type), !options.keysOnly else { d.details = v.result; return }
             v.compare(a.value, b.value)
+            var details = v.result.filter { !options.ignoredFields.contains(String($0.what.split(separator: " ").last ?? "")) }
             // The digests said field TTLs differ; they do only if one differs beyond the tolerance.
-            if d.aspects.contains(.fieldTTL) && !v.details.contains(where: { $0.what == "field ttl" }) {
+            if d.aspects.contains(.fieldTTL) && !details.contains(where: { $0.what == "field ttl" }) {
                 d.aspects.remove(.fieldTTL)
             }
-            d.details = v.result
+            if !options.ignoredFields.isEmpty {
+                if !details.contains(where: { $0.what != "ttl" && $0.what != "field ttl" }) { d.aspects.remove(.value) }
+                if details.count > options.detailLimit {
+                    let rest = details.count - options.detailLimit
+                    details = Array(details.prefix(options.detailLimit)) + [DiffDetail(.changed, "more", a: .int(Int64(rest)))]
+                }
+            }
+            d.details = details
         }
     }
 
