@@ -28,10 +28,17 @@ private func hash(_ pairs: [(String, String)]) -> Value {
         #expect(e.valueBytes == 16 + 56 + 4 * 8 + 3 * (24 + 8 + 8) + (24 + 8 + 80))
     }
 
+    /// Past hash-max-listpack-entries (512, as redis-server 7.0.15 answers CONFIG GET).
     @Test func manyFieldsMakeAPresizedHashtable() {
-        let pairs = (0..<200).map { ("f\($0)", "v") }
+        let pairs = (0..<600).map { ("f\($0)", "v") }
         let e = MemoryModel().estimate(memoryRecord(hash(pairs), stored: .hashtable))
-        #expect(e.valueBytes == 16 + 56 + 256 * 8 + 200 * (24 + 8 + 8))
+        #expect(e.valueBytes == 16 + 56 + 1024 * 8 + 600 * (24 + 8 + 8))
+    }
+
+    /// 200 small fields stay a listpack on a 7.0.15 server (checked with OBJECT ENCODING).
+    @Test func twoHundredSmallFieldsStayAListpack() {
+        let pairs = (0..<200).map { ("f\($0)", "v") }
+        #expect(MemoryModel().estimate(memoryRecord(hash(pairs), stored: .hashtable)).encoding == .listpack)
     }
 
     @Test func zipmapsWithLongValuesBecomeHashtables() {

@@ -17,28 +17,13 @@ public struct MemoryModel: Sendable {
         case redis72 = "7.2"
     }
 
-    /// The server's encoding thresholds (redis.conf defaults unless set).
-    public struct Limits: Sendable {
-        public var hashMaxListpackEntries = 128
-        public var hashMaxListpackValue = 64
-        public var zsetMaxListpackEntries = 128
-        public var zsetMaxListpackValue = 64
-        public var setMaxIntsetEntries = 512
-        /// 7.2+ only.
-        public var setMaxListpackEntries = 128
-        public var setMaxListpackValue = 64
-        /// Negative: node size class (-2 = 8 KB); positive: elements per node.
-        public var listMaxListpackSize = -2
-        public init() {}
-    }
-
     public var version: Version
-    public var limits: Limits
+    public var limits: EncodingLimits
     /// False when the server runs with `maxmemory` and an LRU/LFU policy: it then gives every
     /// key its own integer object.
     public var sharedIntegers: Bool
 
-    public init(version: Version = .redis70, limits: Limits = Limits(), sharedIntegers: Bool = true) {
+    public init(version: Version = .redis70, limits: EncodingLimits = EncodingLimits(), sharedIntegers: Bool = true) {
         self.version = version; self.limits = limits; self.sharedIntegers = sharedIntegers
         structs = Structs(version)
     }

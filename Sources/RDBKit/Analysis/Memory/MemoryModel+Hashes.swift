@@ -5,14 +5,14 @@ extension MemoryModel {
         switch stored {
         case .listpack, .ziplist, .listpackEx:
             // Packed in the file: only the count is checked on load.
-            if n > limits.hashMaxListpackEntries { return hashtable(h, presizedDict(n)) }
+            if n > limits.hashMaxEntries { return hashtable(h, presizedDict(n)) }
             if keepsPacked(stored), let blob = layout?.blobs.first {
                 return ValueCost(bytes: structs.robj + Jemalloc.usableSize(blob.bytes), encoding: packedEncoding)
             }
             return packed(h)
         case .zipmap:
             let longest = max(h.fields.longestElement, h.values.longestElement)
-            if n > limits.hashMaxListpackEntries || longest > limits.hashMaxListpackValue {
+            if n > limits.hashMaxEntries || longest > limits.hashMaxValue {
                 return hashtable(h, presizedDict(n))
             }
             return packed(h)
@@ -26,14 +26,14 @@ extension MemoryModel {
     private func loadedHash(_ h: HashValue) -> ValueCost {
         let n = h.fields.count
         var d = DictModel()
-        if n > limits.hashMaxListpackEntries {
+        if n > limits.hashMaxEntries {
             // `hashTypeConvert` of the empty listpack, then `dictTryExpand(len)`.
             d.expand(0)
             d.expand(n)
             d.add(n)
             return hashtable(h, d)
         }
-        for i in 0..<n where h.fields.length(of: i) > limits.hashMaxListpackValue || h.values.length(of: i) > limits.hashMaxListpackValue {
+        for i in 0..<n where h.fields.length(of: i) > limits.hashMaxValue || h.values.length(of: i) > limits.hashMaxValue {
             // Converted holding the pairs so far, then presized for those still to come.
             d.expand(i)
             d.add(i + 1)

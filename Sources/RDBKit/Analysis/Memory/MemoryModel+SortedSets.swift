@@ -8,7 +8,7 @@ extension MemoryModel {
         let n = z.members.count
         if stored == .listpack || stored == .ziplist {
             // Packed in the file: only the count is checked on load.
-            guard n <= limits.zsetMaxListpackEntries else {
+            guard n <= limits.zsetMaxEntries else {
                 // `zsetConvert` builds the dict without presizing it: it grows as members arrive.
                 var d = DictModel()
                 d.add(n)
@@ -21,7 +21,7 @@ extension MemoryModel {
                              encoding: packedEncoding)
         }
         // A skiplist in the file is loaded as one (dict presized), then packed if small enough.
-        if n <= limits.zsetMaxListpackEntries && z.members.longestElement <= limits.zsetMaxListpackValue
+        if n <= limits.zsetMaxEntries && z.members.longestElement <= limits.zsetMaxValue
             && z.members.totalBytes < 1 << 30 {
             return ValueCost(bytes: structs.robj + Jemalloc.usableSize(packedSize(z, scoresBy: version)), encoding: packedEncoding)
         }

@@ -1,7 +1,9 @@
 /// The `*-max-*` settings that decide when a server keeps a value in a compact encoding
 /// (listpack, ziplist, intset) and how it packs list and stream nodes. Redis 5.0 through 7.4
 /// share the defaults below (`src/config.c` at 6.2.16 and 7.4.1); the names changed from
-/// `*-ziplist-*` to `*-listpack-*` in 7.0, the meanings did not.
+/// `*-ziplist-*` to `*-listpack-*` in 7.0, the meanings did not (redis-server 7.0.15's
+/// `CONFIG GET *-max-*` answers these values). The RDB writer chooses encodings by them and the
+/// memory model predicts what a loading server converts to.
 public struct EncodingLimits: Sendable, Equatable {
     /// `hash-max-listpack-entries` (`hash-max-ziplist-entries`).
     public var hashMaxEntries = 512
