@@ -16,7 +16,7 @@ struct ReplayRandomTests {
     func randomWorkloadReplaysToTheServersDataset(_ seed: UInt64) throws {
         let server = try RedisServer()
         defer { server.stop() }
-        let client = try RESPClient(port: server.port)
+        let client = try RESPConnection(port: server.port)
         let replayer = Replayer(options: .init(startTimeMs: 1_800_000_000_000))
         var gen = WorkloadGenerator(seed: seed)
         let count = Int(ProcessInfo.processInfo.environment["REPLAY_COMMANDS"] ?? "") ?? 2000

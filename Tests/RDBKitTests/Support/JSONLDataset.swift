@@ -98,3 +98,20 @@ func replayJSONL(_ dataset: Dataset, now: Int64?) throws -> Data {
     try writer.finish()
     return Data(out.bytes)
 }
+
+/// TEST SUPPORT: a server's whole dataset as contract JSONL, read by shared/tools/truth-from-server.
+func truthFromServer(port: Int) throws -> Data {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", Paths.shared + "/tools/truth-from-server", "--port", "\(port)"]
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    guard p.terminationStatus == 0 else {
+        throw RedisServer.ServerError(message: "truth-from-server: " + String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+    return data
+}

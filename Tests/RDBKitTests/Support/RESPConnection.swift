@@ -8,6 +8,7 @@ import Glibc
 final class RESPConnection {
     indirect enum Reply: Equatable {
         case status(String), error(String), integer(Int64), bulk([UInt8]?), array([Reply]?)
+        var isError: Bool { if case .error = self { true } else { false } }
     }
 
     private let fd: Int32
@@ -51,6 +52,9 @@ final class RESPConnection {
     }
 
     func command(_ args: [UInt8]...) throws -> Reply { try pipeline([args])[0] }
+
+    @discardableResult
+    func call(_ argv: [[UInt8]]) throws -> Reply { try pipeline([argv])[0] }
 
     private func reply() throws -> Reply {
         let line = try readLine()
