@@ -62,6 +62,15 @@ private func id(_ ms: UInt64, _ seq: UInt64) -> StreamID { StreamID(ms: ms, seq:
             == #"{"db":0,"key":"n","type":"list","expire_ms":null,"value":["-12345","x"]}"# + "\n")
     }
 
+    @Test func recordLargerThanTheSpillSizeIsWrittenWholeAndInOrder() throws {
+        let items = (0..<300_000).map { "item-\($0)" }
+        let first = try line(record(ascii("big"), .list(ByteList(items.map(ascii)))))
+        let expected = #"{"db":0,"key":"big","type":"list","expire_ms":null,"value":["#
+            + items.map { "\"\($0)\"" }.joined(separator: ",") + "]}\n"
+        #expect(expected.utf8.count > 2 * RecordBuffer.spillSize)
+        #expect(first == expected)
+    }
+
     @Test func listKeepsHeadToTailOrder() throws {
         let list = ByteList(["c", "a", "b", "a"].map(ascii))
         #expect(try line(record(ascii("l"), .list(list)))

@@ -21,4 +21,19 @@ import Testing
         #expect(record.capacity < 5 << 20)
         #expect(out.bytes.count == 5 << 20)
     }
+
+    @Test func aSpillingRecordLeavesEarlyAndKeepsItsBufferSmall() throws {
+        let out = OutputBuffer()
+        var record = RecordBuffer()
+        record.spillTarget = out
+        let chunk = [UInt8](repeating: 0x61, count: 1 << 10)
+        for _ in 0..<(3 << 10) {
+            chunk.withUnsafeBytes { record.append($0) }
+            record.spillIfLarge()
+        }
+        #expect(record.capacity < 2 * RecordBuffer.spillSize)
+        try record.throwSpillError()
+        try out.appendRecord(&record)
+        #expect(out.bytes.count == 3 << 20)
+    }
 }

@@ -21,6 +21,7 @@ public final class JSONLWriter: RecordWriter {
         self.out = output
         self.framing = framing
         self.withMetadata = withMetadata
+        record.spillTarget = output
     }
 
     public func begin() throws {
@@ -53,6 +54,7 @@ public final class JSONLWriter: RecordWriter {
     private func endRecord() throws {
         if framing == .lines { record.append(UInt8(ascii: "\n")) }
         recordsWritten += 1
+        try record.throwSpillError()
         try out.appendRecord(&record)
     }
 
@@ -107,6 +109,7 @@ public final class JSONLWriter: RecordWriter {
                 if !first { b.append(UInt8(ascii: ",")) }
                 first = false
                 JSONEncoding.appendBytes(elements[i], to: &b)
+                b.spillIfLarge()
             }
         }
         b.append(UInt8(ascii: "]"))
@@ -125,6 +128,7 @@ public final class JSONLWriter: RecordWriter {
                 b.append(UInt8(ascii: ","))
                 JSONEncoding.appendDouble(z.scores[i], to: &b)
                 b.append(UInt8(ascii: "]"))
+                b.spillIfLarge()
             }
         }
         b.append(UInt8(ascii: "]"))
@@ -148,6 +152,7 @@ public final class JSONLWriter: RecordWriter {
                         b.appendDecimal(expiry)
                     }
                     b.append(UInt8(ascii: "]"))
+                    b.spillIfLarge()
                 }
             }
         }
@@ -208,6 +213,7 @@ public final class JSONLWriter: RecordWriter {
                     b.append(UInt8(ascii: "]"))
                 }
                 b.append("]]")
+                b.spillIfLarge()
             }
         }
         b.append("],\"groups\":[")
@@ -249,6 +255,7 @@ public final class JSONLWriter: RecordWriter {
             b.append(",\"delivery_count\":")
             JSONEncoding.appendDecimal(entry.deliveryCount, to: &b)
             b.append(UInt8(ascii: "}"))
+            b.spillIfLarge()
         }
         b.append("],\"consumers\":[")
         for (n, consumer) in consumers.enumerated() {

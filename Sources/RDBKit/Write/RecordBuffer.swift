@@ -16,6 +16,12 @@ struct RecordBuffer: ~Copyable {
     private let initialCapacity: Int
     /// Scratch for `Decimal64`, which renders into an array.
     private var digits: [UInt8] = []
+    /// Where the text so far of a record that outgrows `spillSize` goes before the record
+    /// ends (`spillIfLarge`), so rendering a huge value does not also hold all of its text.
+    var spillTarget: OutputBuffer?
+    /// The output error a spill met; the writer throws it when the record ends.
+    private(set) var spillError: Error?
+    static let spillSize = 1 << 20
 
     init(capacity: Int = 1 << 12) {
         initialCapacity = Swift.max(capacity, 16)
@@ -61,6 +67,31 @@ struct RecordBuffer: ~Copyable {
         let start = digits.count
         Decimal64.append(v, to: &digits)
         digits.withUnsafeBytes { append(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+    }
+
+    /// Writers call this between the elements of a collection: records stay whole and in
+    /// order in the output, only their start leaves early.
+    @inline(__always)
+    mutating func spillIfLarge() {
+        if count >= Self.spillSize, spillTarget != nil { spill() }
+    }
+
+    @inline(never)
+    private mutating func spill() {
+        guard let out = spillTarget, spillError == nil else { count = 0; return }
+        do {
+            try withUnsafeBytes { try out.appendLarge($0) }
+        } catch {
+            spillError = error
+        }
+        count = 0
+    }
+
+    /// Throws (once) the error a spill met.
+    mutating func throwSpillError() throws {
+        guard let error = spillError else { return }
+        spillError = nil
+        throw error
     }
 
     /// The bytes appended so far, valid only inside `body`.
