@@ -48,15 +48,7 @@ import Testing
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("rdbtool-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: out) }
         try dumpJSONL(dump).write(to: out)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", Paths.shared + "/tools/jsonl-compare", Self.truth(for: dump), out.path]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text.prefix(2000))")
+        let r = try runProcess("/usr/bin/env", ["python3", Paths.shared + "/tools/jsonl-compare", Self.truth(for: dump), out.path])
+        #expect(r.status == 0, "\((r.stdout + r.stderr).prefix(2000))")
     }
 }

@@ -54,16 +54,6 @@ import Testing
     @Test func whatTheEncoderWritesTheReaderReadsBack() throws {
         let values = ["", "a", "-4096", "4096", "-8388609", "x" + String(repeating: "y", count: 70), "18446744073709551615"]
         let blob = listpack(values)
-        let got: [String] = try blob.withUnsafeBytes { p in
-            var it = try ListpackIterator(p, BlobContext(fileOffset: 0, compressed: false, kind: "listpack"))
-            var out: [String] = []
-            try it.forEach { e in
-                var l = ByteList()
-                e.append(to: &l)
-                out.append(String(decoding: l[0], as: UTF8.self))
-            }
-            return out
-        }
-        #expect(got == values)
+        #expect(try packedElements(blob, kind: "listpack", ListpackIterator.init) == values)
     }
 }

@@ -54,16 +54,9 @@ struct RDBWriterServerTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let written = try Self.write(c, to: dir)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: RedisServer.which("redis-check-rdb") ?? "/usr/bin/redis-check-rdb")
-        p.arguments = [written]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text.suffix(1500))")
+        let r = try runProcess(RedisServer.which("redis-check-rdb") ?? "/usr/bin/redis-check-rdb", [written])
+        let text = r.stdout + r.stderr
+        #expect(r.status == 0, "\(text.suffix(1500))")
         #expect(text.contains("RDB looks OK!"), "\(text.suffix(1500))")
     }
 }

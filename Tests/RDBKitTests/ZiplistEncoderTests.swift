@@ -40,16 +40,6 @@ import Testing
     @Test func whatTheEncoderWritesTheReaderReadsBack() throws {
         let values = ["", "x", "-1", "65536", String(repeating: "z", count: 20000), "-9223372036854775808"]
         let blob = ziplist(values)
-        let got: [String] = try blob.withUnsafeBytes { p in
-            var it = try ZiplistIterator(p, BlobContext(fileOffset: 0, compressed: false, kind: "ziplist"))
-            var out: [String] = []
-            try it.forEach { e in
-                var l = ByteList()
-                e.append(to: &l)
-                out.append(String(decoding: l[0], as: UTF8.self))
-            }
-            return out
-        }
-        #expect(got == values)
+        #expect(try packedElements(blob, kind: "ziplist", ZiplistIterator.init) == values)
     }
 }
