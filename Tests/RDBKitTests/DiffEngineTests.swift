@@ -198,3 +198,85 @@ struct DiffAOFTests {
         #expect(kinds.isSubset(of: Self.notInAOF.union(["more"])), "\(kinds)")
     }
 }
+
+/// `dump.rdb` against the same build's `aof/`: two server runs of one workload (corpus README,
+/// "`dump.rdb` vs `aof/` of the same build"), so they differ in the expiries set relative to each
+/// run's clock and in stream delivery and consumer times, each reported as such. The AOF side is
+/// the replayed dataset, so it also lacks what no AOF holds ("Live truth vs after-reload truth":
+/// group read counters, counts of re-deliveries); and before 7.0 an RDB holds no stream v2
+/// counters (`first_id`, `max_deleted_id`, `entries_added`: null on side A), which the replay keeps.
+@Suite(.enabled(if: Paths.sharedPresent, "../shared is absent: the corpus AOFs are skipped"))
+struct DiffDumpAgainstAOFTests {
+    static var builds: [String] {
+        guard Paths.sharedPresent else { return [] }
+        let root = Paths.shared + "/corpus/generated"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted().filter {
+            FileManager.default.fileExists(atPath: "\(root)/\($0)/dump.rdb") && FileManager.default.fileExists(atPath: "\(root)/\($0)/aof")
+        }
+    }
+
+    static let runTimes: Set<String> = ["pel delivery_time_ms", "consumer seen_time_ms", "consumer active_time_ms"]
+    static let notInAOF: Set<String> = ["group entries_read", "pel delivery_count"]
+    static let v2Counters: Set<String> = ["first_id", "max_deleted_id", "entries_added"]
+    /// Keys whose expiry the workload sets relative to its run: 45 s vs 20 s ahead, and one relative PEXPIRE.
+    static let relativeExpiries = ["ttl:near:0", "ttl:near:1", "ttl:near:2", "ttl:near:list", "ttl:relative:1h"]
+
+    func diff(_ build: String, ignoring: Set<String> = [], ignoreTTL: Bool = false) throws -> DiffResult {
+        let dir = Paths.shared + "/corpus/generated/" + build
+        var options = DiffOptions()
+        options.detailLimit = .max
+        options.ignoredFields = ignoring
+        options.ignoreTTL = ignoreTTL
+        return try DiffEngine(options: options).diff(dir + "/dump.rdb", dir + "/aof")
+    }
+
+    static func names(_ keys: [KeyDiff]) -> [String] { keys.map { String(decoding: $0.key, as: UTF8.self) } }
+
+    /// Field names are bytes in the report.
+    static func isBytes(_ v: JSONValue?, _ text: String) -> Bool { if case .bytes(let b)? = v { b == Array(text.utf8) } else { false } }
+
+    @Test(arguments: builds)
+    func keyTTLsDifferExactlyOnTheRunRelativeExpiries(_ build: String) throws {
+        let r = try diff(build)
+        #expect(r.added == 0 && r.removed == 0)
+        let ttl = r.keys.filter { $0.aspects.contains(.ttl) }
+        #expect(Self.names(ttl) == Self.relativeExpiries)
+        #expect(ttl.allSatisfy { $0.aspects == .ttl && $0.details.map(\.what) == ["ttl"] })
+    }
+
+    /// 7.4+ hash field TTLs: only the field set to expire soon after each run's fill.
+    @Test(arguments: builds)
+    func fieldTTLsDifferOnlyOnTheNearField(_ build: String) throws {
+        let r = try diff(build)
+        let truth = try JSONLDataset(contentsOf: Paths.shared + "/corpus/generated/\(build)/truth.jsonl")
+        let hasFieldTTLs = truth.records["0:hash:fieldttl:near"] != nil
+        let fieldTTL = r.keys.filter { $0.aspects.contains(.fieldTTL) }
+        #expect(Self.names(fieldTTL) == (hasFieldTTLs ? ["hash:fieldttl:near"] : []))
+        #expect(fieldTTL.allSatisfy { $0.aspects == .fieldTTL && $0.details.map(\.what) == ["field ttl"]
+            && Self.isBytes($0.details.first?.name, "goes") })
+    }
+
+    @Test(arguments: builds)
+    func valuesDifferOnlyInStreamTimesAndWhatNoAOFHolds(_ build: String) throws {
+        let r = try diff(build)
+        let value = r.keys.filter { $0.aspects.contains(.value) }
+        #expect(value.allSatisfy { $0.typeA == .stream && $0.typeB == .stream && $0.aspects == .value }, "\(Self.names(value))")
+        let details = value.flatMap(\.details)
+        let counters = details.filter { Self.v2Counters.contains($0.what) }
+        #expect(Set(details.map(\.what)).subtracting(counters.map(\.what)).isSubset(of: Self.runTimes.union(Self.notInAOF)),
+                "\(Set(details.map(\.what)))")
+        let preV2 = ["redis-2", "redis-3", "redis-4", "redis-5", "redis-6"].contains { build.hasPrefix($0) }
+        #expect(counters.allSatisfy { d in preV2 && { if case .null? = d.a { true } else { false } }() }, "\(counters.map { "\($0.what): \(String(describing: $0.a))" })")
+        if !build.hasPrefix("redis-2") && !build.hasPrefix("redis-3") && !build.hasPrefix("redis-4") {
+            #expect(details.contains { $0.what == "pel delivery_time_ms" }, "streams exist from 5.0: their times differ")
+        }
+    }
+
+    /// With those set aside, the two runs hold the same data.
+    @Test(arguments: builds)
+    func otherwiseTheDatasetsAreEqual(_ build: String) throws {
+        let times: Set<String> = ["seen_time_ms", "active_time_ms", "delivery_time_ms", "delivery_count", "entries_read"]
+        let r = try diff(build, ignoring: times.union(Self.v2Counters), ignoreTTL: true)
+        #expect(r.isEmpty, "\(DiffReport(result: r, color: false).text())")
+    }
+}

@@ -33,10 +33,15 @@ public struct AOFCommand: Sendable {
     /// `upper` must be upper case.
     public func isNamed(_ upper: StaticString) -> Bool {
         guard !arguments.isEmpty else { return false }
-        return upper.withUTF8Buffer { u in
-            arguments.withElement(0) { n in
-                guard n.count == u.count else { return false }
-                for i in 0..<n.count where asciiUpper(n[i]) != u[i] { return false }
+        return isWord(0, upper)
+    }
+
+    /// Whether argument `i` (which must exist) is `upper` ignoring ASCII case.
+    func isWord(_ i: Int, _ upper: StaticString) -> Bool {
+        upper.withUTF8Buffer { u in
+            arguments.withElement(i) { a in
+                guard a.count == u.count else { return false }
+                for j in 0..<a.count where asciiUpper(a[j]) != u[j] { return false }
                 return true
             }
         }

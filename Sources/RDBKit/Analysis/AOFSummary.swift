@@ -21,6 +21,8 @@ public struct AOFSummary: Sendable {
     public var firstTimestamp: Int64?
     public var lastTimestamp: Int64?
     public var annotations = 0
+    /// Commands whose TTL counts from when they run (format.md §9.15).
+    public var relativeTTLs = RelativeTTLCount()
     public var tail: AOFTail?
     public var warnings: [AOFWarning] = []
     /// Bytes of every file read (up to where reading stopped).
@@ -62,6 +64,7 @@ public struct AOFSummaryBuilder {
             summary.commands += 1
             summary.byDB[c.db, default: 0] += 1
             if c.isNamed("MULTI") { summary.transactions += 1 }
+            summary.relativeTTLs.count(c)
             names[c.upperName, default: 0] += 1
             if !summary.files.isEmpty { summary.files[summary.files.count - 1].commands += 1 }
         case .timestamp(let s, _):

@@ -27,6 +27,11 @@ public final class AOFReplay {
         public var warnings: [AOFWarning] = []
         /// The read stopped at `untilMs` before the end of the history.
         public var stoppedAtUntil = false
+        /// Commands whose TTL counts from when they run (format.md §9.15).
+        public var relativeTTLs = RelativeTTLCount()
+        /// What the unannotated ones were resolved against: the clock when the replay started
+        /// (Unix ms), as a server loading the file then would.
+        public var relativeTTLClockMs: Int64?
     }
 
     public let replayer: Replayer
@@ -64,6 +69,11 @@ public final class AOFReplay {
                         throw Stop()
                     }
                     summary.commandsRead += 1
+                    summary.relativeTTLs.count(c)
+                    // Unannotated ones come before any #TS, while the replayer still runs on its start time.
+                    if summary.relativeTTLs.unannotated > 0 && summary.relativeTTLClockMs == nil {
+                        summary.relativeTTLClockMs = replayer.nowMs
+                    }
                     summary.lastTimeMs = timeMs ?? summary.lastTimeMs
                     let argv = c.arguments.map { Array($0) }
                     do {

@@ -53,6 +53,7 @@ public struct AOFInspectReport {
             if s.byName.count > topCommands { names.append("(\(s.byName.count - topCommands) more)") }
             row("by command", names.joined(separator: ", "))
         }
+        for (i, line) in s.relativeTTLs.report(clockMs: nil).enumerated() { row(i == 0 ? "TTLs" : "", line) }
         for f in s.files {
             guard let r = f.rdb else { continue }
             out.append("")
@@ -132,6 +133,8 @@ public struct AOFInspectReport {
             ("first_timestamp", optInt(s.firstTimestamp)),
             ("last_timestamp", optInt(s.lastTimestamp)),
             ("annotations", .int(Int64(s.annotations))),
+            ("relative_ttls", .object([("annotated", .int(Int64(s.relativeTTLs.annotated))),
+                                       ("unannotated", .int(Int64(s.relativeTTLs.unannotated)))])),
             ("bytes_read", .int(s.bytesRead)),
             ("tail", tail),
             ("warnings", .array(s.warnings.map { .object([("file", .string($0.file)), ("offset", optInt($0.offset)),

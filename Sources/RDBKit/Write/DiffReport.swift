@@ -68,7 +68,9 @@ public struct DiffReport {
 
     private func detailSuffix(_ k: KeyDiff) -> String {
         guard let d = k.details.first else { return "" }
-        return d.what == "value" ? " = " + text(d.a, isTime: false) : ", \(text(d.a, isTime: false)) \(d.what)"
+        if d.what == "value" { return " = " + text(d.a, isTime: false) }
+        if d.what == "elements", case .int(1)? = d.a { return ", 1 element" }
+        return ", \(text(d.a, isTime: false)) \(d.what)"
     }
 
     private func line(_ d: DiffDetail) -> String {

@@ -85,6 +85,7 @@ struct AOFToRDB: ParsableCommand {
             let names = s.unsupported.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             lines.append("skipped (unsupported): \(names); they named \(s.unsupportedKeys) keys")
         }
+        lines += s.relativeTTLs.report(clockMs: s.relativeTTLClockMs)
         if s.stoppedAtUntil { lines.append("stopped at --until: later commands not applied") }
         for d in written.dropped { lines.append("dropped: \(d)") }
         lines.append("\(written.keys) keys and \(written.functions) function librar\(written.functions == 1 ? "y" : "ies") written "

@@ -19,17 +19,22 @@ final class RedisServer {
         return nil
     }
 
-    /// Starts a server; with `rdb`, it loads a copy of that file at start-up.
-    init(loading rdb: String? = nil, extraArguments: [String] = []) throws {
+    /// Starts a server; with `rdb`, it loads a copy of that file at start-up; with `appendOnlyDir`
+    /// (an `appendonlydir/` of the default file names), it runs with `appendonly yes` on a copy of it.
+    init(loading rdb: String? = nil, appendOnlyDir: String? = nil, extraArguments: [String] = []) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("rdbtool-redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         if let rdb { try FileManager.default.copyItem(atPath: rdb, toPath: dir.appendingPathComponent("dump.rdb").path) }
+        if let appendOnlyDir {
+            try FileManager.default.copyItem(atPath: appendOnlyDir, toPath: dir.appendingPathComponent("appendonlydir").path)
+        }
         port = try Self.freePort()
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.which("redis-server") ?? "/usr/bin/redis-server")
         process.arguments = ["--port", "\(port)", "--bind", "127.0.0.1", "--dir", dir.path, "--dbfilename", "dump.rdb",
                              "--save", "", "--appendonly", "no", "--daemonize", "no", "--enable-debug-command", "yes",
-                             "--logfile", dir.appendingPathComponent("server.log").path] + extraArguments
+                             "--logfile", dir.appendingPathComponent("server.log").path]
+            + (appendOnlyDir == nil ? [] : ["--appendonly", "yes"]) + extraArguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -68,6 +73,17 @@ final class RedisServer {
         let r = try runProcess(Self.which("redis-cli") ?? "/usr/bin/redis-cli",
                                ["-h", "127.0.0.1", "-p", "\(port)"] + arguments, stdin: input)
         return (r.stdout + r.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Waits until no AOF rewrite is running or scheduled (after BGREWRITEAOF).
+    func waitForAOFRewrite() throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let info = try cli("INFO", "persistence")
+            if info.contains("aof_rewrite_in_progress:0"), info.contains("aof_rewrite_scheduled:0") { return }
+            usleep(20_000)
+        }
+        throw ServerError(message: "AOF rewrite still running after 30 s on port \(port)")
     }
 
     /// A TCP port nothing listens on right now (bind to port 0 and ask the kernel).

@@ -237,6 +237,7 @@ public struct DiffEngine {
     static func summary(_ v: Value) -> [DiffDetail] {
         switch v {
         case .string(let s): [DiffDetail(.changed, "value", a: .bytes(s))]
+        case .module(let m): [DiffDetail(.changed, "value", a: .string(ValueDiff.describe(m)))]
         default: [DiffDetail(.changed, "elements", a: .int(Int64(v.elementCount)))]
         }
     }

@@ -20,6 +20,17 @@ struct ValueDiff {
         omitted == 0 ? details : details + [DiffDetail(.changed, "more", a: .int(Int64(omitted)))]
     }
 
+    /// "MyModType v5, 3 bytes", then with `from` the payload in hex from that byte (at most 12).
+    static func describe(_ m: ModuleValue, from: Int? = nil) -> String {
+        var s = "\(m.name) v\(m.encodingVersion), \(m.payload.count) bytes"
+        if let from {
+            let window = m.payload.dropFirst(from).prefix(12)
+            let hex = window.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
+            s += ", from byte \(from): " + (window.isEmpty ? "(end)" : hex) + (m.payload.count > from + 12 ? " …" : "")
+        }
+        return s
+    }
+
     func ttlEqual(_ a: Int64?, _ b: Int64?) -> Bool {
         switch (a, b) {
         case (nil, nil): true
@@ -52,8 +63,9 @@ struct ValueDiff {
             stream(x, y)
         case let (.module(x), .module(y)):
             if x != y {
-                add(DiffDetail(.changed, "module value", a: .string("\(x.name) v\(x.encodingVersion), \(x.payload.count) bytes"),
-                               b: .string("\(y.name) v\(y.encodingVersion), \(y.payload.count) bytes")))
+                // Payloads are opaque: show where they part and the bytes from there.
+                let from = x.payload == y.payload ? nil : zip(x.payload, y.payload).prefix { $0 == $1 }.count
+                add(DiffDetail(.changed, "module value", a: .string(Self.describe(x, from: from)), b: .string(Self.describe(y, from: from))))
             }
         default:
             if a != b { add(DiffDetail(.changed, "value")) }
