@@ -125,11 +125,7 @@ public final class AOFReplay {
 
     /// The oldest RDB version that can hold the dataset: 12 when a hash field has a TTL.
     public var requiredRDBVersion: Int? {
-        var needs12 = false
-        replayer.dataset.records(now: nil) { r in
-            if case .hash(let h) = r.value, h.fieldExpiries?.contains(where: { $0 != nil }) == true { needs12 = true }
-        }
-        return needs12 ? 12 : nil
+        replayer.dataset.hasFieldExpiries ? 12 : nil
     }
 
     /// Writes what a server holds after loading the AOF, judged at `nowMs`: keys (and hash
@@ -137,18 +133,13 @@ public final class AOFReplay {
     public func writeRDB(path: String, options: RDBWriter.Options, nowMs: Int64?) throws -> RDBWriter.Summary {
         let writer = try RDBWriter(path: path, options: options, protecting: layout.parts.map(\.path))
         for library in replayer.dataset.functionLibraries { try writer.write(library) }
-        // RESIZEDB needs each database's counts before its keys: count first, then write.
-        var counts: [Int: (keys: UInt64, expires: UInt64)] = [:]
-        replayer.dataset.records(now: nowMs) { r in
-            counts[r.db, default: (0, 0)].keys += 1
-            if r.expireAtMs != nil { counts[r.db, default: (0, 0)].expires += 1 }
-        }
+        // RESIZEDB needs each database's counts before its keys.
+        let counts = replayer.dataset.counts(now: nowMs)
         var currentDB: Int? = nil
         try replayer.dataset.records(now: nowMs) { r in
             if r.db != currentDB {
                 currentDB = r.db
-                let c = counts[r.db] ?? (0, 0)
-                try writer.beginDatabase(r.db, keys: c.keys, expires: c.expires)
+                try writer.beginDatabase(r.db, keys: counts[r.db].keys, expires: counts[r.db].expires)
             }
             try writer.write(r)
         }

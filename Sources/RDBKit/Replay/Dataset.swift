@@ -58,14 +58,50 @@ public final class Dataset {
     /// so are hash fields (a hash left without fields with them). `now` nil keeps everything.
     public func records(now: Int64?, _ body: (KeyRecord) throws -> Void) rethrows {
         for db in dbs.indices {
-            for key in dbs[db].keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-                guard let e = dbs[db][key] else { continue }
+            // Sorted as a permutation of packed keys: moving or even reading (key, entry)
+            // pairs in a sort costs retains and releases, most of writing a large dataset.
+            let entries = Array(dbs[db])
+            var keys = ByteList(reservingElements: entries.count, bytes: 0)
+            for e in entries { keys.append(e.key) }
+            for i in keys.byteOrderPermutation() {
+                let (key, e) = entries[i]
                 if let now, let t = e.expireAtMs, t <= now { continue }
                 guard let (value, encoding) = Self.value(of: e.obj, now: now) else { continue }
                 try body(KeyRecord(db: db, key: key, value: value, expireAtMs: e.expireAtMs,
                                    metadata: RecordMetadata(encoding: encoding, typeByte: 0)))
             }
         }
+    }
+
+    /// Per database, how many keys `records(now:)` gives and how many of them have an expiry,
+    /// without ordering or converting them (RESIZEDB wants the counts before the keys).
+    public func counts(now: Int64?) -> [(keys: UInt64, expires: UInt64)] {
+        dbs.map { entries in
+            var keys: UInt64 = 0, expires: UInt64 = 0
+            for e in entries.values where Self.survives(e, now: now) {
+                keys += 1
+                if e.expireAtMs != nil { expires += 1 }
+            }
+            return (keys, expires)
+        }
+    }
+
+    /// True when some hash field has its own expiry (only RDB 12 and later can hold it).
+    public var hasFieldExpiries: Bool {
+        dbs.contains { entries in
+            entries.values.contains { e in
+                if case .hash(let h) = e.obj { return h.fields.values.contains { $0.expireAtMs != nil } }
+                return false
+            }
+        }
+    }
+
+    /// Whether `records(now:)` gives this entry: `value(of:now:)` is nil only for a hash
+    /// without a live field.
+    private static func survives(_ e: Entry, now: Int64?) -> Bool {
+        if let now, let t = e.expireAtMs, t <= now { return false }
+        guard case .hash(let h) = e.obj else { return true }
+        return h.fields.values.contains { f in now.map { n in f.expireAtMs.map { $0 > n } ?? true } ?? true }
     }
 
     // MARK: Conversions

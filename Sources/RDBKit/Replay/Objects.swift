@@ -71,7 +71,7 @@ final class ZSetObj {
     }
 
     static func precedes(_ a: Item, _ b: Item) -> Bool {
-        a.score != b.score ? a.score < b.score : a.member.lexicographicallyPrecedes(b.member)
+        a.score != b.score ? a.score < b.score : bytewiseLess(a.member, b.member)
     }
 
     /// The first position whose item does not precede `item`.

@@ -132,10 +132,10 @@ public struct DiffEngine {
             keys = keys.map(Self.swapped)
             result.metadata = result.metadata.map { MetadataDiff(db: $0.db, key: $0.key, field: $0.field, a: $0.b, b: $0.a) }
         }
-        keys.sort { $0.db != $1.db ? $0.db < $1.db : $0.key.lexicographicallyPrecedes($1.key) }
+        keys.sort { $0.db != $1.db ? $0.db < $1.db : bytewiseLess($0.key, $1.key) }
         result.metadata.sort { x, y in
             let (dx, dy) = (x.db ?? -1, y.db ?? -1)
-            return dx != dy ? dx < dy : (x.key ?? []).lexicographicallyPrecedes(y.key ?? [])
+            return dx != dy ? dx < dy : bytewiseLess(x.key ?? [], y.key ?? [])
         }
         result.keys = keys
         return result
