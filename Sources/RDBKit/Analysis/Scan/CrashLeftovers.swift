@@ -82,10 +82,14 @@ public struct CrashLeftover: Sendable {
         return nil
     }
 
-    /// True when a process with this id exists (`kill(pid, 0)`; EPERM means it exists but is
-    /// another user's).
+    /// True when a live process has this id (`kill(pid, 0)`; EPERM means it is another
+    /// user's). A zombie (state `Z` in /proc) is dead: a killed save's child stays one until
+    /// its new parent reaps it.
     static func processExists(_ pid: Int32) -> Bool {
-        pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
+        guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let stat = try? AOFLayout.readHead("/proc/\(pid)/stat", max: 512),
+              let close = stat.lastIndex(of: UInt8(ascii: ")")), close + 2 < stat.count else { return true }
+        return stat[close + 2] != UInt8(ascii: "Z")
     }
 
     /// Whether each leftover's save completed is decided by its name; what it would have
