@@ -121,7 +121,9 @@ extension CrashLeftover {
         if let r = replaces {
             switch kind {
             case .bgsave, .replicaSync, .aofManifest: lines.append("it would have replaced " + r.text)
-            case .aofRewrite, .aofRewriteDone: lines.append("it would have replaced the base of the AOF " + r.text)
+            case .aofRewrite, .aofRewriteDone:
+                // 7.0+ installs a rewrite as the manifest's new base; older servers rename it over the file.
+                lines.append("it would have replaced " + (r.path.hasSuffix(".manifest") ? "the base of the AOF " : "") + r.text)
             case .aofIncr: lines.append("it belongs to the AOF " + r.text)
             }
         }
@@ -130,8 +132,8 @@ extension CrashLeftover {
             let from = configFile.map { " (\(AOFLayout.baseName($0)) here says \(only.condition))" } ?? ""
             lines.append("a restart loads \(loads(only.file))\(from)")
         } else {
-            lines.append("a restart loads, with \(restart.map { "\($0.condition): \(loads($0.file))" }.joined(separator: "; with "))"
-                         + " (no redis.conf here says which)")
+            lines.append("a restart loads (no redis.conf here says which):")
+            lines.append(contentsOf: restart.map { "  with \($0.condition): \(loads($0.file))" })
         }
         return lines
     }
