@@ -53,6 +53,14 @@ import Testing
         #expect(listing.warnings.isEmpty)
     }
 
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self"), "needs Linux /proc"))
+    func theKernelsFilesystemsAreNotEntered() {
+        let listing = DirectoryWalker.walk(["/proc", "/sys"])
+        #expect(listing.files.isEmpty)
+        #expect(listing.directories == 0)
+        #expect(listing.warnings.isEmpty)
+    }
+
     @Test func aMissingPathIsUnreadable() {
         let listing = DirectoryWalker.walk(["/nonexistent/rdbtool-scan"])
         #expect(listing.warnings.map(\.kind) == [.unreadable])

@@ -6,7 +6,7 @@ import Glibc
 /// directory is often one), every directory is entered once (by device and inode), so a link
 /// loop ends the descent with a warning instead of going round; a file reached by two paths is
 /// listed once, under the first in path order. FIFOs, sockets and devices are never opened
-/// (opening a FIFO would block).
+/// (opening a FIFO would block), nor are the kernel's virtual filesystems entered.
 public struct DirectoryWalker {
     public struct File: Sendable, Equatable {
         public var path: String
@@ -42,6 +42,7 @@ public struct DirectoryWalker {
     public static func walk(_ roots: [String]) -> Listing {
         var listing = Listing()
         var seenDirectories = Set<Identity>()
+        let kernel = kernelDevices()
         var files: [(file: File, id: Identity)] = []
         // Explicit stack: no recursion depth limit on deep trees.
         var stack = roots.reversed().map { normalized($0) }
@@ -71,6 +72,10 @@ public struct DirectoryWalker {
                                                     message: "directory already scanned through another path (symbolic link loop?): skipped"))
                     continue
                 }
+                if kernel.contains(id.device) {
+                    listing.skipped += 1
+                    continue
+                }
                 listing.directories += 1
                 guard let d = opendir(path) else {
                     listing.warnings.append(Warning(kind: .unreadable, path: path, message: String(cString: strerror(errno))))
@@ -94,6 +99,17 @@ public struct DirectoryWalker {
         var seenFiles = Set<Identity>()
         listing.files = files.filter { seenFiles.insert($0.id).inserted }.map(\.file)
         return listing
+    }
+
+    /// The devices of /proc and /sys: the kernel's files, no persistence files among them, and
+    /// some block on read (/proc/kmsg). Their own sub-mounts are reached only through them.
+    static func kernelDevices() -> Set<UInt64> {
+        var devices = Set<UInt64>()
+        for path in ["/proc", "/sys"] {
+            var st = stat()
+            if stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR { devices.insert(UInt64(st.st_dev)) }
+        }
+        return devices
     }
 
     static func normalized(_ path: String) -> String {

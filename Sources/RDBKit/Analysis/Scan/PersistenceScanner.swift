@@ -28,7 +28,10 @@ public enum PersistenceScanner {
 
         var sniffs: [FileSniff] = []
         sniffs.reserveCapacity(files.count)
-        ParallelMap.run(count: files.count, jobs: options.jobs, work: { FileClassifier.sniff(files[$0].path) }) { _, s in
+        // An empty file says nothing, and is not opened: a size of 0 is also what special files
+        // outside /proc report.
+        ParallelMap.run(count: files.count, jobs: options.jobs,
+                        work: { files[$0].size == 0 ? FileSniff(.notRedis) : FileClassifier.sniff(files[$0].path) }) { _, s in
             sniffs.append(s)
         }
         for (f, s) in zip(files, sniffs) where s.content == .unreadable {
