@@ -164,6 +164,7 @@ extension CrashLeftover.FileState {
         switch state {
         case .intact: return "\(path): intact" + (keys.map { " (\($0) key\($0 == 1 ? "" : "s"))" } ?? "")
         case .damaged: return "\(path): DAMAGED" + (failure.map { " (\($0))" } ?? "")
+        case .unknown: return "\(path): not judged" + (failure.map { " (\($0))" } ?? "")
         case .missing: return "\(path): not there"
         }
     }

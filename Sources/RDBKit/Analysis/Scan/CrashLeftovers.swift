@@ -28,6 +28,8 @@ public struct CrashLeftover: Sendable {
     public struct FileState: Sendable {
         public enum State: String, Sendable {
             case intact, damaged, missing
+            /// There, but of a version this build does not read, or not readable: not judged.
+            case unknown
         }
         public var path: String
         public var state: State
@@ -154,7 +156,12 @@ public struct CrashLeftover: Sendable {
                 return AOFLayout.fileSize(path) == nil ? FileState(path: path, state: .missing)
                     : FileState(path: path, state: .damaged, failure: "neither an RDB nor an AOF (no signature)")
             }
-            return FileState(path: path, state: e.isIntact ? .intact : .damaged, verdict: e.verdict, failure: e.failure, keys: e.keys)
+            let state: FileState.State = switch e.verdict {
+            case .clean, .warnings: .intact
+            case .damaged: .damaged
+            case .unsupported, .unreadable: .unknown
+            }
+            return FileState(path: path, state: state, verdict: e.verdict, failure: e.failure, keys: e.keys)
         }
     }
 }

@@ -70,7 +70,7 @@ public enum FileClassifier {
             return s
         }
         var sniff = FileSniff(.notRedis, gzip: opened.isGzip)
-        if rdbMagicOffset(head) != nil {
+        if startsWithRDBMagic(head) {
             sniff.content = .rdb
             sniff.rdb = headerFacts(PrefixedSource(prefix: head, rest: opened.source))
             if sniff.rdb?.aofPreamble == true { sniff.content = .aofPreamble }
@@ -109,17 +109,17 @@ public enum FileClassifier {
         return head
     }
 
-    /// Where the magic starts: at 0, or after the `+FULLRESYNC` / `$<len>` / `$EOF:` lines of
-    /// a captured replication stream (format.md §9.9), which the RDB reader strips itself.
-    static func rdbMagicOffset(_ head: [UInt8]) -> Int? {
+    /// The magic at 0, or after the `+FULLRESYNC` / `$<len>` / `$EOF:` lines of a captured
+    /// replication stream (format.md §9.9), which the RDB reader strips itself.
+    static func startsWithRDBMagic(_ head: [UInt8]) -> Bool {
         var i = 0
         for _ in 0..<4 {
-            if hasMagic(head[i...]) { return i }
+            if hasMagic(head[i...]) { return true }
             guard i < head.count, head[i] == UInt8(ascii: "+") || head[i] == UInt8(ascii: "$") || head[i] == 0x0A,
-                  let nl = head[i...].firstIndex(of: 0x0A) else { return nil }
+                  let nl = head[i...].firstIndex(of: 0x0A) else { return false }
             i = nl + 1
         }
-        return nil
+        return false
     }
 
     private static func hasMagic(_ bytes: ArraySlice<UInt8>) -> Bool {
