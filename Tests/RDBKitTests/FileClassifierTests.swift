@@ -29,6 +29,14 @@ import Testing
         #expect(FileClassifier.sniff(path).content == .rdb)
     }
 
+    @Test func aCapturedFullSyncIsAnRDB() throws {
+        let dir = try ScratchDirectory()
+        let rdb = Array(try Data(contentsOf: URL(fileURLWithPath: Self.fixture)))
+        let s = FileClassifier.sniff(try dir.write("sync", ascii("+FULLRESYNC 8de1787ba490483314a4d30f1c628bc5025eb761 0\r\n$\(rdb.count)\r\n") + rdb))
+        #expect(s.content == .rdb)
+        #expect(s.rdb?.producer == "redis 7.0.15")
+    }
+
     @Test(.enabled(if: Paths.sharedPresent, "needs ../shared/corpus"))
     func anRDBPreambleAOFIsToldApartFromAnRDB() {
         let s = FileClassifier.sniff(Self.generated + "/redis-6.2.16/aof-rewrite-rdbpreamble/appendonly.aof")
