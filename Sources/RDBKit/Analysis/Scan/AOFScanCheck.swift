@@ -24,16 +24,7 @@ enum AOFScanCheck {
                     sawRDB = true
                     switch e {
                     case .header(let d): rdbFacts.dialect = rdbFacts.dialect ?? d
-                    case .aux(let name, let value):
-                        // The first RDB part (preamble or base) speaks for the AOF.
-                        guard keys == 0 else { break }
-                        let text = String(decoding: value, as: UTF8.self)
-                        switch String(decoding: name, as: UTF8.self) {
-                        case "redis-ver": rdbFacts.producer = rdbFacts.producer ?? "redis \(text)"
-                        case "valkey-ver": rdbFacts.producer = "valkey \(text)"
-                        case "ctime": rdbFacts.ctime = rdbFacts.ctime ?? Int64(text)
-                        default: break
-                        }
+                    case .aux(let name, let value): rdbFacts.take(aux: name, value: value)
                     case .keyShape, .key: keys += 1
                     case .warning(let w): warn("\(w)")
                     default: break

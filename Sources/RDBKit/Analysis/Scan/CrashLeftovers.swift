@@ -7,7 +7,7 @@ import Glibc
 /// Says which file it would have replaced, whether that one is intact, and which file a
 /// restart loads.
 public struct CrashLeftover: Sendable {
-    public enum Kind: String, Sendable, CaseIterable {
+    public enum Kind: String, Sendable {
         /// `temp-<child pid>.rdb`: a BGSAVE child's snapshot, renamed over `dbfilename` when done.
         case bgsave
         /// `temp-<unixtime>.<pid>.rdb`: a replica receiving a full sync to disk.

@@ -42,6 +42,19 @@ public struct RDBHeaderFacts: Sendable, Equatable {
     public var aofPreamble = false
     /// `aof-base 1`: the base file of a multi-part AOF (Redis 7.0+).
     public var aofBase = false
+
+    /// Notes an AUX field; the first value of each counts.
+    mutating func take(aux name: [UInt8], value: [UInt8]) {
+        let text = String(decoding: value, as: UTF8.self)
+        switch String(decoding: name, as: UTF8.self) {
+        case "redis-ver": producer = producer ?? "redis \(text)"
+        case "valkey-ver": producer = producer ?? "valkey \(text)"
+        case "ctime": ctime = ctime ?? Int64(text)
+        case "aof-preamble": aofPreamble = aofPreamble || text == "1"
+        case "aof-base": aofBase = aofBase || text == "1"
+        default: break
+        }
+    }
 }
 
 /// Decides by content, never by name, what a file is. The rule for the RDB magic is the
@@ -193,16 +206,7 @@ public enum FileClassifier {
                 switch event {
                 case .header(let d): facts.dialect = d
                 case .warning: continue
-                case .aux(let name, let value):
-                    let text = String(decoding: value, as: UTF8.self)
-                    switch String(decoding: name, as: UTF8.self) {
-                    case "redis-ver": facts.producer = facts.producer ?? "redis \(text)"
-                    case "valkey-ver": facts.producer = "valkey \(text)"
-                    case "ctime": facts.ctime = Int64(text)
-                    case "aof-preamble": facts.aofPreamble = text == "1"
-                    case "aof-base": facts.aofBase = text == "1"
-                    default: break
-                    }
+                case .aux(let name, let value): facts.take(aux: name, value: value)
                 default: break loop
                 }
             }
