@@ -16,10 +16,10 @@ import Testing
         return false
     }
 
-    /// The temporary file of a running BGSAVE, once it holds at least `bytes`.
-    static func tempFile(in dir: String, atLeast bytes: Int) -> (name: String, pid: Int32)? {
+    /// The temporary file of a running save of `kind`, once it holds at least `bytes`.
+    static func tempFile(_ kind: CrashLeftover.Kind, in dir: String, atLeast bytes: Int) -> (name: String, pid: Int32)? {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
-            guard let (kind, pid, _) = CrashLeftover.kind(ofName: name), kind == .bgsave, let pid,
+            guard let (k, pid, _) = CrashLeftover.kind(ofName: name), k == kind, let pid,
                   let size = (try? FileManager.default.attributesOfItem(atPath: dir + "/" + name))?[.size] as? Int,
                   size >= bytes else { continue }
             return (name, pid)
@@ -38,7 +38,7 @@ import Testing
         try server.cli("CONFIG", "SET", "rdb-key-save-delay", "2000")
         #expect(try server.cli("BGSAVE") == "Background saving started")
         var temp: (name: String, pid: Int32)?
-        #expect(Self.wait(seconds: 30) { temp = Self.tempFile(in: dir, atLeast: 32 << 10); return temp != nil })
+        #expect(Self.wait(seconds: 30) { temp = Self.tempFile(.bgsave, in: dir, atLeast: 32 << 10); return temp != nil })
         guard let (name, child) = temp else { return }
         // Stopped first, so the server cannot reap the child and delete its file.
         #expect(kill(server.pid, SIGSTOP) == 0)
@@ -78,5 +78,39 @@ import Testing
         let r = try CLITests.run(["scan", dir])
         #expect(r.status == 1)
         #expect(r.out.contains("  it would have replaced \(dir)/dump.rdb: intact (2000 keys)\n"))
+    }
+
+    @Test(.enabled(if: RedisServer.available, "needs redis-server and redis-cli"))
+    func aServerKilledMidRewriteLeavesARewriteTemporaryBesideTheIntactAOF() throws {
+        let server = try RedisServer(extraArguments: ["--appendonly", "yes"])
+        let dir = server.dir.path
+        try server.cli("DEBUG", "POPULATE", "2000", "key", "512")
+        try server.cli("CONFIG", "SET", "rdbcompression", "no")
+        // The rewrite child writes an RDB base (aof-use-rdb-preamble yes), slowed like a BGSAVE.
+        try server.cli("CONFIG", "SET", "rdb-key-save-delay", "2000")
+        #expect(try server.cli("BGREWRITEAOF") == "Background append only file rewriting started")
+        var temp: (name: String, pid: Int32)?
+        #expect(Self.wait(seconds: 30) { temp = Self.tempFile(.aofRewrite, in: dir, atLeast: 32 << 10); return temp != nil })
+        guard let (name, child) = temp else { return }
+        #expect(kill(server.pid, SIGSTOP) == 0)
+        #expect(kill(child, SIGKILL) == 0)
+        #expect(kill(server.pid, SIGKILL) == 0)
+        #expect(Self.wait(seconds: 30) { !CrashLeftover.processExists(child) })
+
+        let entries = PersistenceScanner.run([dir], options: ScanOptions(jobs: 2)).entries
+        let manifest = dir + "/appendonlydir/appendonly.aof.manifest"
+        #expect(entries.map(\.path) == [manifest, dir + "/" + name])
+        #expect(entries[0].kind == .aofMultiPart)
+        #expect(entries[0].verdict == .clean)
+        let cut = entries[1]
+        #expect(cut.kind == .rdb, "the child writes the new base as an RDB")
+        #expect(cut.notes == ["the base file of a multi-part AOF (AUX aof-base 1), outside its AOF directory"])
+        #expect(cut.failureClass == "truncated")
+        let leftover = try #require(cut.leftover)
+        #expect(leftover.kind == .aofRewrite)
+        #expect(leftover.pid == child)
+        #expect(leftover.replaces?.path == manifest)
+        #expect(leftover.replaces?.state == .intact)
+        #expect(leftover.restart.map(\.file.state) == [.missing, .intact], "no dump.rdb; the AOF")
     }
 }

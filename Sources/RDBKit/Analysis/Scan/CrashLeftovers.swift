@@ -161,7 +161,8 @@ public struct CrashLeftover: Sendable {
             case .damaged: .damaged
             case .unsupported, .unreadable: .unknown
             }
-            return FileState(path: path, state: state, verdict: e.verdict, failure: e.failure, keys: e.keys)
+            // An AOF's keys are its base's only: not the dataset it loads to.
+            return FileState(path: path, state: state, verdict: e.verdict, failure: e.failure, keys: e.kind == .rdb ? e.keys : nil)
         }
     }
 }
