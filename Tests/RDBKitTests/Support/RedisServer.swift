@@ -8,6 +8,8 @@ final class RedisServer {
     let port: Int
     let dir: URL
     private let process: Process
+    /// The server's process id, for tests that signal it.
+    var pid: Int32 { process.processIdentifier }
 
     static var available: Bool { which("redis-server") != nil && which("redis-cli") != nil }
 

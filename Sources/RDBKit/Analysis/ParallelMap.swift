@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs `work` for the indices `0..<count` on up to `jobs` threads; results are handed back in
+/// index order, each as soon as it and every one before it are done, so output stays
+/// deterministic whatever finishes first.
+public enum ParallelMap {
+    public static func run<T>(count: Int, jobs: Int, work: @escaping (Int) -> T, emit: (Int, T) -> Void) {
+        let workers = max(1, min(jobs, count))
+        if workers == 1 {
+            for i in 0..<count { emit(i, work(i)) }
+            return
+        }
+        let shared = Shared(count: count, work: work)
+        var threads: [pthread_t] = []
+        for _ in 0..<workers {
+            var t = pthread_t()
+            let box = Unmanaged<Worker>.passRetained(shared).toOpaque()
+            let rc = pthread_create(&t, nil, { p in
+                Unmanaged<Worker>.fromOpaque(p!).takeRetainedValue().work()
+                return nil
+            }, box)
+            if rc == 0 { threads.append(t) } else { Unmanaged<Worker>.fromOpaque(box).release() }
+        }
+        if threads.isEmpty { shared.work() }  // no thread could start: do it here
+        for i in 0..<count { emit(i, shared.wait(for: i)) }
+        for t in threads { pthread_join(t, nil) }
+    }
+
+    /// What a thread runs; not generic, as a C thread entry point cannot capture a type.
+    private class Worker: @unchecked Sendable {
+        func work() {}
+    }
+
+    /// Results are handed over one by one, so at most the finished-but-not-yet-emitted ones
+    /// are held.
+    private final class Shared<T>: Worker, @unchecked Sendable {
+        let count: Int
+        let body: (Int) -> T
+        private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        private let done = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+        private var next = 0
+        private var results: [T?]
+
+        init(count: Int, work: @escaping (Int) -> T) {
+            self.count = count
+            body = work
+            results = Array(repeating: nil, count: count)
+            super.init()
+            pthread_mutex_init(lock, nil)
+            pthread_cond_init(done, nil)
+        }
+
+        deinit {
+            pthread_cond_destroy(done); pthread_mutex_destroy(lock)
+            done.deallocate(); lock.deallocate()
+        }
+
+        override func work() {
+            while true {
+                pthread_mutex_lock(lock)
+                let i = next
+                next += 1
+                pthread_mutex_unlock(lock)
+                guard i < count else { return }
+                let r = body(i)
+                pthread_mutex_lock(lock)
+                results[i] = r
+                pthread_cond_broadcast(done)
+                pthread_mutex_unlock(lock)
+            }
+        }
+
+        func wait(for i: Int) -> T {
+            pthread_mutex_lock(lock)
+            defer { pthread_mutex_unlock(lock) }
+            while true {
+                if let r = results[i] { results[i] = nil; return r }
+                pthread_cond_wait(done, lock)
+            }
+        }
+    }
+}
