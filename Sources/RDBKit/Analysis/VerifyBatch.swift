@@ -5,10 +5,10 @@ import Glibc
 /// Verifies many files on worker threads; results are handed back in argument order, each as
 /// soon as it and every one before it are done.
 public enum VerifyBatch {
-    public static func run(_ paths: [String], jobs: Int, verifier: Verifier, emit: (Int, VerifyResult) -> Void) {
+    public static func run(_ paths: [String], jobs: Int, verifier: Verifier, emit: (Int, VerifyOutcome) -> Void) {
         let workers = max(1, min(jobs, paths.count))
         if workers == 1 {
-            for (i, p) in paths.enumerated() { emit(i, verifier.verify(path: p)) }
+            for (i, p) in paths.enumerated() { emit(i, verifier.verifyAny(path: p)) }
             return
         }
         let shared = Shared(paths: paths, verifier: verifier)
@@ -33,7 +33,7 @@ public enum VerifyBatch {
         private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
         private let done = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
         private var next = 0
-        private var results: [VerifyResult?]
+        private var results: [VerifyOutcome?]
 
         init(paths: [String], verifier: Verifier) {
             self.paths = paths
@@ -55,7 +55,7 @@ public enum VerifyBatch {
                 next += 1
                 pthread_mutex_unlock(lock)
                 guard i < paths.count else { return }
-                let r = verifier.verify(path: paths[i])
+                let r = verifier.verifyAny(path: paths[i])
                 pthread_mutex_lock(lock)
                 results[i] = r
                 pthread_cond_broadcast(done)
@@ -63,7 +63,7 @@ public enum VerifyBatch {
             }
         }
 
-        func wait(for i: Int) -> VerifyResult {
+        func wait(for i: Int) -> VerifyOutcome {
             pthread_mutex_lock(lock)
             defer { pthread_mutex_unlock(lock) }
             while true {

@@ -3,10 +3,10 @@ import RDBKit
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check RDB files: checksum, full structure, duplicate keys and more; locate any damage.",
+        abstract: "Check RDB and AOF files: checksum, full structure, duplicate keys and more; locate any damage.",
         discussion: "Exit status: 0 clean (warnings allowed unless --strict), 1 damaged, 2 usage, 3 unreadable, 4 unsupported version or feature; the highest over all files.")
 
-    @Argument(help: "RDB files (`-` for standard input; gzip is detected).")
+    @Argument(help: "RDB files, AOF files, appendonlydir/ directories or manifests (`-` for an RDB on standard input; gzip is detected).")
     var files: [String]
 
     @Flag(help: "One JSON object per file, one per line (docs: verify --json).")
@@ -49,8 +49,11 @@ struct Verify: ParsableCommand {
         if status != ExitStatus.ok { throw ExitCode(status) }
     }
 
-    private func exitStatus(_ r: VerifyResult) -> Int32 {
-        if let e = r.failure { return ExitStatus.of(e) }
-        return strict && r.warningCount > 0 ? ExitStatus.damaged : ExitStatus.ok
+    private func exitStatus(_ outcome: VerifyOutcome) -> Int32 {
+        switch outcome {
+        case .rdb(let r): if let e = r.failure { return ExitStatus.of(e) }
+        case .aof(let r): if let e = r.failure { return ExitStatus.of(e) }
+        }
+        return strict && outcome.warningCount > 0 ? ExitStatus.damaged : ExitStatus.ok
     }
 }

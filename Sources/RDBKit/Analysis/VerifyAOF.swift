@@ -1,0 +1,221 @@
+/// The verification of an AOF: its layout (manifest syntax, sequence numbers, missing and extra
+/// files), every RDB preamble or base verified as an RDB file is (checksum included), and every
+/// command of every file tokenised strictly, as `redis-check-aof` walks them (format.md §7.5).
+///
+/// Any file that does not end after a complete command is damage, as `redis-check-aof` says
+/// (exit 1): a cut last command, a MULTI without EXEC, a zero-filled tail. `okUpTo` then says
+/// where the complete prefix ends: for a cut command or an open MULTI in the last file, what a
+/// server with `aof-load-truncated yes` (its default) keeps and loads; `recoverable` says so.
+public struct AOFVerifyResult: Sendable {
+    public struct File: Sendable {
+        public var part: AOFPart
+        public var commands = 0
+        public var annotations = 0
+        /// Bytes read from it (up to a failure).
+        public var bytesRead: Int64 = 0
+        /// The full RDB verification of a preamble or RDB base.
+        public var rdb: VerifyResult?
+    }
+
+    /// A complete command, by position.
+    public struct CommandLocation: Sendable {
+        public var file: String
+        /// Position among all commands of the AOF, from 0.
+        public var index: Int
+        public var name: [UInt8]
+        public var offset: Int64
+        public var end: Int64
+    }
+
+    public var path: String
+    public var layout: AOFLayout?
+    public var files: [File] = []
+    public var commands = 0
+    public var annotations = 0
+    public var firstTimestamp: Int64?
+    public var lastTimestamp: Int64?
+    public var failure: AOFError?
+    /// For a failure inside a file's commands: the end of the last complete command before it
+    /// in that file (`redis-check-aof`'s `ok_up_to`).
+    public var okUpTo: Int64?
+    /// Line (from 1) of the failure's offset in its file, as `redis-check-aof` counts lines.
+    public var line: Int?
+    /// The failure is a cut command or an open MULTI at the end of the last file: a server
+    /// with `aof-load-truncated yes` loads the AOF cut at `okUpTo`.
+    public var recoverable = false
+    public var lastGoodCommand: CommandLocation?
+    public var warnings: [AOFWarning] = []
+    public var hexdump: (offset: Int64, bytes: [UInt8])?
+    public var totalSeconds = 0.0
+
+    public var verdict: VerifyResult.Verdict {
+        if let f = failure {
+            switch f.kind {
+            case .io: return .unreadable
+            case .rdb:
+                switch f.rdbError?.kind {
+                case .io: return .unreadable
+                case .unsupportedVersion, .unsupportedFeature: return .unsupported
+                default: return .damaged
+                }
+            default: return .damaged
+            }
+        }
+        return warningCount > 0 ? .warnings : .clean
+    }
+
+    /// AOF warnings and those of every RDB part.
+    public var warningCount: Int { warnings.count + files.reduce(0) { $0 + ($1.rdb?.warningCount ?? 0) } }
+
+    /// The file the failure is in, when it is one of the AOF's.
+    public var failedFile: File? {
+        guard let f = failure else { return nil }
+        return files.last { $0.part.name == f.file }
+    }
+}
+
+extension Verifier {
+    /// Verifies an AOF file, `appendonlydir/` or manifest (see `AOFVerifyResult`).
+    public func verifyAOF(path: String) -> AOFVerifyResult {
+        let started = monotonicSeconds()
+        var result = AOFVerifyResult(path: path)
+        verifyAOF(into: &result)
+        result.totalSeconds = monotonicSeconds() - started
+        return result
+    }
+
+    private func verifyAOF(into result: inout AOFVerifyResult) {
+        let path = result.path
+        let layout: AOFLayout
+        do {
+            layout = try AOFLayout.resolve(path)
+        } catch {
+            result.failure = error
+            return
+        }
+        result.layout = layout
+        // The RDB parts are verified in full first; the tokenising pass then only walks them.
+        var rdbOptions = RDBReader.Options()
+        rdbOptions.allowNewer = options.allowNewer
+        rdbOptions.verifyChecksum = false
+        rdbOptions.level = .structure
+        let reader = AOFReader(layout: layout, options: .init(strict: true, rdb: rdbOptions))
+        var partOptions = options
+        partOptions.isAOFPart = true
+        // The commands after a base assume its exact state: its keys expire only afterwards.
+        partOptions.nowMs = nil
+        let partVerifier = Verifier(options: partOptions)
+        struct RDBPartFailed: Error { let error: RDBError }
+        do {
+            try reader.read { event in
+                switch event {
+                case .file(let part):
+                    var file = AOFVerifyResult.File(part: part)
+                    if part.format == .rdb {
+                        let r = partVerifier.verify(path: part.path)
+                        file.rdb = r
+                        result.files.append(file)
+                        if let e = r.failure { throw RDBPartFailed(error: e) }
+                    } else {
+                        result.files.append(file)
+                    }
+                case .command(let c):
+                    result.commands += 1
+                    result.files[result.files.count - 1].commands += 1
+                    result.lastGoodCommand = .init(file: c.file, index: c.index, name: c.upperName, offset: c.offset,
+                                                   end: c.offset + c.byteCount)
+                case .timestamp(let seconds, _):
+                    result.annotations += 1
+                    result.files[result.files.count - 1].annotations += 1
+                    if result.firstTimestamp == nil { result.firstTimestamp = seconds }
+                    result.lastTimestamp = seconds
+                case .warning(let w):
+                    result.warnings.append(w)
+                case .rdb, .tail, .end:
+                    break
+                }
+            }
+        } catch let e as RDBPartFailed {
+            result.failure = AOFError(rdb: e.error, file: result.files.last?.part.name ?? path)
+        } catch let e as AOFError {
+            result.failure = e
+        } catch {
+            result.failure = AOFError(.io, file: path, at: 0, expected: "readable input", found: "\(error)")
+        }
+        for i in result.files.indices {
+            result.files[i].bytesRead = result.files[i].part.size ?? 0
+        }
+        if let f = result.failure, f.kind != .rdb, f.kind != .manifest, f.kind != .io,
+           let part = layout.parts.first(where: { $0.name == f.file }) {
+            locate(f, in: part, isLast: part.name == layout.parts.last?.name, into: &result)
+        }
+    }
+
+    /// Fills `okUpTo`, `line`, `recoverable` and the hexdump for a failure in `part`'s commands.
+    private func locate(_ f: AOFError, in part: AOFPart, isLast: Bool, into result: inout AOFVerifyResult) {
+        let okUpTo = f.commandOffset ?? f.offset
+        result.okUpTo = okUpTo
+        result.recoverable = isLast && (f.kind == .truncated || f.kind == .openTransaction)
+        if let i = result.files.lastIndex(where: { $0.part.name == part.name }) { result.files[i].bytesRead = f.offset }
+        result.line = try? Self.lineNumber(of: f.offset, in: part.path)
+        if options.hexdumpRadius > 0 {
+            result.hexdump = try? Self.window(around: f.offset, radius: options.hexdumpRadius) { try Input.open(part.path) }
+        }
+    }
+
+    /// 1 + the number of `\n` bytes before `offset`.
+    static func lineNumber(of offset: Int64, in path: String) throws -> Int {
+        let source = try Input.open(path).source
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var lines = 1
+        var left = offset
+        while left > 0 {
+            let want = Int(min(left, Int64(buffer.count)))
+            let n = try buffer.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<want])) }
+            if n == 0 { break }
+            for b in buffer[..<n] where b == 0x0A { lines += 1 }
+            left -= Int64(n)
+        }
+        return lines
+    }
+
+    /// An AOF by content (a directory, a manifest, RESP, an RDB marked as a preamble) gets the
+    /// AOF verification, anything else the RDB one.
+    public func verifyAny(path: String) -> VerifyOutcome {
+        DatasetSource.isAOF(path) ? .aof(verifyAOF(path: path)) : .rdb(verify(path: path))
+    }
+}
+
+/// The result of verifying one input, an RDB or an AOF.
+public enum VerifyOutcome: Sendable {
+    case rdb(VerifyResult)
+    case aof(AOFVerifyResult)
+
+    public var verdict: VerifyResult.Verdict {
+        switch self {
+        case .rdb(let r): r.verdict
+        case .aof(let r): r.verdict
+        }
+    }
+
+    public var warningCount: Int {
+        switch self {
+        case .rdb(let r): r.warningCount
+        case .aof(let r): r.warningCount
+        }
+    }
+
+    public func text() -> String {
+        switch self {
+        case .rdb(let r): r.text()
+        case .aof(let r): r.text()
+        }
+    }
+
+    public func json() -> String {
+        switch self {
+        case .rdb(let r): r.json()
+        case .aof(let r): r.json()
+        }
+    }
+}
