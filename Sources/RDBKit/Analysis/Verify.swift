@@ -13,6 +13,9 @@ public struct VerifyOptions: Sendable {
     public var hexdumpRadius = 0
     /// Warnings kept in full per kind (all are counted).
     public var warningsKeptPerKind = 5
+    /// For an AOF: find the first `#TS:` annotation later than this (Unix ms), where
+    /// `--fix-to --until` cuts.
+    public var untilMs: Int64?
     /// The RDB is the preamble or base of an AOF: what follows its checksum is RESP, read by
     /// the AOF verification, not trailing bytes.
     var isAOFPart = false

@@ -44,6 +44,8 @@ public struct AOFVerifyResult: Sendable {
     /// with `aof-load-truncated yes` loads the AOF cut at `okUpTo`.
     public var recoverable = false
     public var lastGoodCommand: CommandLocation?
+    /// With `VerifyOptions.untilMs`: the first `#TS:` annotation later than it.
+    public var firstAnnotationAfterUntil: (file: String, offset: Int64, seconds: Int64)?
     public var warnings: [AOFWarning] = []
     public var hexdump: (offset: Int64, bytes: [UInt8])?
     public var totalSeconds = 0.0
@@ -124,7 +126,10 @@ extension Verifier {
                     result.files[result.files.count - 1].commands += 1
                     result.lastGoodCommand = .init(file: c.file, index: c.index, name: c.upperName, offset: c.offset,
                                                    end: c.offset + c.byteCount)
-                case .timestamp(let seconds, _):
+                case .timestamp(let seconds, let offset):
+                    if let until = options.untilMs, result.firstAnnotationAfterUntil == nil, seconds > until / 1000 {
+                        result.firstAnnotationAfterUntil = (result.files[result.files.count - 1].part.name, offset, seconds)
+                    }
                     result.annotations += 1
                     result.files[result.files.count - 1].annotations += 1
                     if result.firstTimestamp == nil { result.firstTimestamp = seconds }

@@ -30,10 +30,20 @@ struct Verify: ParsableCommand {
     @Option(help: "MiB of memory for duplicate-key fingerprints before they spill to a temporary file.")
     var duplicateKeyMemory = 4
 
+    @Option(name: .customLong("fix-to"), help: ArgumentHelp(
+        "Write a repaired copy of one AOF: its last file cut at the end of its last complete command (a directory: a new directory with its manifest).",
+        valueName: "out"))
+    var fixTo: String?
+
+    @Option(help: "With --fix-to: cut the last file at its first #TS: annotation later than this (Unix seconds, <ms>ms, or ISO-8601 UTC).")
+    var until: TimeArgument?
+
     @OptionGroup var reader: ReaderOptions
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if fixTo != nil && files.count != 1 { throw ValidationError("--fix-to takes exactly one AOF") }
+        if until != nil && fixTo == nil { throw ValidationError("--until needs --fix-to") }
         guard duplicateKeyMemory >= 1 else { throw ValidationError("--duplicate-key-memory must be at least 1 (MiB)") }
     }
 
@@ -41,12 +51,41 @@ struct Verify: ParsableCommand {
         var options = VerifyOptions(nowMs: now?.ms ?? Console.wallClockMs(), allowNewer: reader.allowNewer,
                                     hexdumpRadius: hexdump ? 64 : 0)
         options.duplicateKeyMemory = duplicateKeyMemory << 20
+        options.untilMs = until?.ms
+        if let fixTo { return try repair(files[0], to: fixTo, options: options) }
         var status = ExitStatus.ok
         VerifyBatch.run(files, jobs: jobs, verifier: Verifier(options: options)) { _, result in
             if !quiet { Console.out(json ? result.json() : result.text()) }
             status = max(status, exitStatus(result))
         }
         if status != ExitStatus.ok { throw ExitCode(status) }
+    }
+
+    /// Verifies one AOF and writes its repaired copy: exit 0 once the copy is written (as
+    /// `redis-check-aof --fix`), the damage's status when no cut can repair it.
+    private func repair(_ path: String, to output: String, options: VerifyOptions) throws {
+        guard DatasetSource.isAOF(path) else {
+            Console.error("\(path): --fix-to repairs AOFs; this is an RDB file")
+            throw ExitCode(ExitStatus.usage)
+        }
+        let result = Verifier(options: options).verifyAOF(path: path)
+        if !quiet { Console.out(json ? result.json() : result.text()) }
+        do {
+            let plan = try AOFRepair.plan(result, output: output)
+            if let layout = result.layout { try plan.write(layout) }
+            guard !quiet else { return }
+            if let cut = plan.cut {
+                Console.error("\(output): written; \(cut.file) cut at offset \(cut.offset) (\(cut.reason)), \(cut.size - cut.offset) bytes dropped")
+            } else {
+                Console.error("\(output): written; nothing to cut")
+            }
+        } catch let e as AOFRepairError {
+            Console.error("\(path): no repaired copy: \(e)")
+            if e.kind == .outputExists { throw ExitCode(ExitStatus.usage) }
+            throw ExitCode(result.failure.map(ExitStatus.of) ?? ExitStatus.damaged)
+        } catch {
+            throw fail(output, error)
+        }
     }
 
     private func exitStatus(_ outcome: VerifyOutcome) -> Int32 {
