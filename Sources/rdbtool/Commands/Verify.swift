@@ -38,12 +38,18 @@ struct Verify: ParsableCommand {
     @Option(help: "With --fix-to: cut the last file at its first #TS: annotation later than this (Unix seconds, <ms>ms, or ISO-8601 UTC).")
     var until: TimeArgument?
 
+    @Option(help: ArgumentHelp("Write every intact key of one RDB file to a new, valid RDB, skipping damaged records.",
+                               valueName: "out.rdb"))
+    var salvage: String?
+
     @OptionGroup var reader: ReaderOptions
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         if fixTo != nil && files.count != 1 { throw ValidationError("--fix-to takes exactly one AOF") }
         if until != nil && fixTo == nil { throw ValidationError("--until needs --fix-to") }
+        if salvage != nil && files.count != 1 { throw ValidationError("--salvage takes exactly one RDB file") }
+        if salvage != nil && fixTo != nil { throw ValidationError("--salvage is for RDB files, --fix-to for AOFs: use one") }
         guard duplicateKeyMemory >= 1 else { throw ValidationError("--duplicate-key-memory must be at least 1 (MiB)") }
     }
 
@@ -53,6 +59,7 @@ struct Verify: ParsableCommand {
         options.duplicateKeyMemory = duplicateKeyMemory << 20
         options.untilMs = until?.ms
         if let fixTo { return try repair(files[0], to: fixTo, options: options) }
+        if let salvage { return try writeSalvage(files[0], to: salvage, options: options) }
         var status = ExitStatus.ok
         VerifyBatch.run(files, jobs: jobs, verifier: Verifier(options: options)) { _, result in
             if !quiet { Console.out(json ? result.json() : result.text()) }
@@ -85,6 +92,22 @@ struct Verify: ParsableCommand {
             throw ExitCode(result.failure.map(ExitStatus.of) ?? ExitStatus.damaged)
         } catch {
             throw fail(output, error)
+        }
+    }
+
+    /// Verifies one RDB file and writes its intact keys to `output`: exit 0 once written.
+    private func writeSalvage(_ path: String, to output: String, options: VerifyOptions) throws {
+        guard !DatasetSource.isAOF(path) else {
+            Console.error("\(path): --salvage reads RDB files; for an AOF use --fix-to")
+            throw ExitCode(ExitStatus.usage)
+        }
+        let result = Verifier(options: options).verify(path: path)
+        if !quiet { Console.out(json ? result.json() : result.text()) }
+        do {
+            let report = try RDBSalvage().salvage(path, to: output)
+            if !quiet { Console.error(report.text().dropLast().description) }
+        } catch {
+            throw fail(path, error)
         }
     }
 
