@@ -11,8 +11,6 @@ public struct AOFVerifyResult: Sendable {
         public var part: AOFPart
         public var commands = 0
         public var annotations = 0
-        /// Bytes read from it (up to a failure).
-        public var bytesRead: Int64 = 0
         /// The full RDB verification of a preamble or RDB base.
         public var rdb: VerifyResult?
     }
@@ -147,9 +145,6 @@ extension Verifier {
         } catch {
             result.failure = AOFError(.io, file: path, at: 0, expected: "readable input", found: "\(error)")
         }
-        for i in result.files.indices {
-            result.files[i].bytesRead = result.files[i].part.size ?? 0
-        }
         if let f = result.failure, f.kind != .rdb, f.kind != .manifest, f.kind != .io,
            let part = layout.parts.first(where: { $0.name == f.file }) {
             locate(f, in: part, isLast: part.name == layout.parts.last?.name, into: &result)
@@ -161,7 +156,6 @@ extension Verifier {
         let okUpTo = f.commandOffset ?? f.offset
         result.okUpTo = okUpTo
         result.recoverable = isLast && (f.kind == .truncated || f.kind == .openTransaction)
-        if let i = result.files.lastIndex(where: { $0.part.name == part.name }) { result.files[i].bytesRead = f.offset }
         result.line = try? Self.lineNumber(of: f.offset, in: part.path)
         if options.hexdumpRadius > 0 {
             result.hexdump = try? Self.window(around: f.offset, radius: options.hexdumpRadius) { try Input.open(part.path) }
@@ -182,45 +176,5 @@ extension Verifier {
             left -= Int64(n)
         }
         return lines
-    }
-
-    /// An AOF by content (a directory, a manifest, RESP, an RDB marked as a preamble) gets the
-    /// AOF verification, anything else the RDB one.
-    public func verifyAny(path: String) -> VerifyOutcome {
-        DatasetSource.isAOF(path) ? .aof(verifyAOF(path: path)) : .rdb(verify(path: path))
-    }
-}
-
-/// The result of verifying one input, an RDB or an AOF.
-public enum VerifyOutcome: Sendable {
-    case rdb(VerifyResult)
-    case aof(AOFVerifyResult)
-
-    public var verdict: VerifyResult.Verdict {
-        switch self {
-        case .rdb(let r): r.verdict
-        case .aof(let r): r.verdict
-        }
-    }
-
-    public var warningCount: Int {
-        switch self {
-        case .rdb(let r): r.warningCount
-        case .aof(let r): r.warningCount
-        }
-    }
-
-    public func text() -> String {
-        switch self {
-        case .rdb(let r): r.text()
-        case .aof(let r): r.text()
-        }
-    }
-
-    public func json() -> String {
-        switch self {
-        case .rdb(let r): r.json()
-        case .aof(let r): r.json()
-        }
     }
 }

@@ -4,7 +4,7 @@ import RDBKit
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check RDB and AOF files: checksum, full structure, duplicate keys and more; locate any damage.",
-        discussion: "Exit status: 0 clean (warnings allowed unless --strict), 1 damaged, 2 usage, 3 unreadable, 4 unsupported version or feature; the highest over all files.")
+        discussion: "Inputs are RDB files or AOFs (a file, an appendonlydir/ or its manifest), told apart by content. Exit status: 0 clean (warnings allowed unless --strict), 1 damaged, 2 usage, 3 unreadable, 4 unsupported version or feature; the highest over all files. With --fix-to or --salvage: 0 once the copy is written.")
 
     @Argument(help: "RDB files, AOF files, appendonlydir/ directories or manifests (`-` for an RDB on standard input; gzip is detected).")
     var files: [String]
