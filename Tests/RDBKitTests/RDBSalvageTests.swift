@@ -92,4 +92,19 @@ import Testing
         let input = try damagedFixture(s)
         #expect(throws: OutputError.self) { try RDBSalvage().salvage(input, to: input) }
     }
+
+    /// Seeded flips, truncations and insertions: salvage never traps, and what it writes is
+    /// a valid RDB (or holds a key twice where the mutant does).
+    @Test(arguments: VerifyMutationTests.images.prefix(4))
+    func salvageOfAnyMutantIsAValidRDB(_ image: VerifyMutationTests.Image) throws {
+        let s = try ScratchDirectory()
+        var rng = VerifyMutationTests.Seeded(state: 99 &+ UInt64(image.bytes.count))
+        for i in 0..<25 {
+            let mutant = VerifyMutationTests.mutate(image.bytes, &rng)
+            let input = try s.write("m\(i).rdb", mutant)
+            guard let report = try? RDBSalvage().salvage(input, to: s.path + "/m\(i).out.rdb") else { continue }
+            let r = Verifier().verify(path: report.output)
+            #expect(r.failure == nil || r.failure?.expected == "each key once per database", "mutant \(i): \(r.text())")
+        }
+    }
 }
