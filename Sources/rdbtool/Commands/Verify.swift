@@ -72,7 +72,7 @@ struct Verify: ParsableCommand {
     /// `redis-check-aof --fix`), the damage's status when no cut can repair it.
     private func repair(_ path: String, to output: String, options: VerifyOptions) throws {
         guard DatasetSource.isAOF(path) else {
-            Console.error("\(path): --fix-to repairs AOFs; this is an RDB file")
+            Console.error("\(path): --fix-to repairs AOFs; this is not one (an RDB file, or unreadable)")
             throw ExitCode(ExitStatus.usage)
         }
         let result = Verifier(options: options).verifyAOF(path: path)
