@@ -77,6 +77,24 @@ import Testing
         #expect(r.recoverable)
     }
 
+    @Test func damageInsideATransactionIsCutBeforeItsMulti() throws {
+        let s = try ScratchDirectory()
+        let path = try s.write("appendonly.aof", Self.set1 + resp("MULTI") + Self.set2 + Array("*3\r\n$3\r\nSET\r\nGARBAGE".utf8))
+        let r = Verifier().verifyAOF(path: path)
+        #expect(r.failure?.kind == .structural)
+        #expect(r.failure?.commandOffset == 69)
+        #expect(r.okUpTo == 27)
+    }
+
+    @Test func strayExecIsAWarningAsAServerLoadsIt() throws {
+        let s = try ScratchDirectory()
+        let path = try s.write("appendonly.aof", Self.set1 + resp("EXEC"))
+        let r = Verifier().verifyAOF(path: path)
+        #expect(r.verdict == .warnings)
+        #expect(r.warnings.map(\.message) == ["EXEC without MULTI (redis-check-aof rejects the file; a server ignores it)"])
+        #expect(r.warnings.first?.offset == 27)
+    }
+
     @Test func missingIncrFileIsReportedByName() throws {
         let s = try ScratchDirectory()
         let dir = try directory(s, incr1: Self.set1, incr2: Self.set2)

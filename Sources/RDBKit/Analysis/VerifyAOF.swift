@@ -106,10 +106,15 @@ extension Verifier {
         partOptions.nowMs = nil
         let partVerifier = Verifier(options: partOptions)
         struct RDBPartFailed: Error { let error: RDBError }
+        // Where the current file's open MULTI began: damage inside a transaction is cut
+        // before it, as the loader reverts the whole transaction and redis-check-aof counts
+        // `ok_up_to` from there.
+        var openMulti: Int64? = nil
         do {
             try reader.read { event in
                 switch event {
                 case .file(let part):
+                    openMulti = nil
                     var file = AOFVerifyResult.File(part: part)
                     if part.format == .rdb {
                         let r = partVerifier.verify(path: part.path)
@@ -120,6 +125,21 @@ extension Verifier {
                         result.files.append(file)
                     }
                 case .command(let c):
+                    // Servers never write these; a loading server runs them (the command fails,
+                    // loading goes on), redis-check-aof rejects the file.
+                    if c.isNamed("MULTI") {
+                        if openMulti != nil {
+                            result.warnings.append(AOFWarning(file: c.file, offset: c.offset,
+                                                              message: "MULTI inside a MULTI (redis-check-aof rejects the file; a server ignores it)"))
+                        }
+                        openMulti = openMulti ?? c.offset
+                    } else if c.isNamed("EXEC") {
+                        if openMulti == nil {
+                            result.warnings.append(AOFWarning(file: c.file, offset: c.offset,
+                                                              message: "EXEC without MULTI (redis-check-aof rejects the file; a server ignores it)"))
+                        }
+                        openMulti = nil
+                    }
                     result.commands += 1
                     result.files[result.files.count - 1].commands += 1
                     result.lastGoodCommand = .init(file: c.file, index: c.index, name: c.upperName, offset: c.offset,
@@ -147,13 +167,15 @@ extension Verifier {
         }
         if let f = result.failure, f.kind != .rdb, f.kind != .manifest, f.kind != .io,
            let part = layout.parts.first(where: { $0.name == f.file }) {
-            locate(f, in: part, isLast: part.name == layout.parts.last?.name, into: &result)
+            locate(f, in: part, isLast: part.name == layout.parts.last?.name, transactionStart: openMulti, into: &result)
         }
     }
 
-    /// Fills `okUpTo`, `line`, `recoverable` and the hexdump for a failure in `part`'s commands.
-    private func locate(_ f: AOFError, in part: AOFPart, isLast: Bool, into result: inout AOFVerifyResult) {
-        let okUpTo = f.commandOffset ?? f.offset
+    /// Fills `okUpTo`, `line`, `recoverable` and the hexdump for a failure in `part`'s commands;
+    /// `transactionStart` is the MULTI the failure is inside of, if any.
+    private func locate(_ f: AOFError, in part: AOFPart, isLast: Bool, transactionStart: Int64?,
+                        into result: inout AOFVerifyResult) {
+        let okUpTo = transactionStart ?? f.commandOffset ?? f.offset
         result.okUpTo = okUpTo
         result.recoverable = isLast && (f.kind == .truncated || f.kind == .openTransaction)
         result.line = try? Self.lineNumber(of: f.offset, in: part.path)
