@@ -26,6 +26,7 @@ import Testing
         #expect(r.commands == 3 && r.annotations == 1 && r.files.count == 3)
         #expect(r.text().hasPrefix("\(dir): OK, multi-part AOF, 3 files, 3 commands, #TS 2023-11-14T22:13:20Z, "))
         #expect(r.text().split(separator: "\n").count == 1)
+        #expect(r.checks == ["manifest", "files", "commands", "ending"])
     }
 
     @Test func truncatedLastCommandIsDamageThatAServerRecoversFrom() throws {

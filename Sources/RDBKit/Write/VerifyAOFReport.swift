@@ -70,6 +70,13 @@ extension AOFVerifyResult {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Names of the checks that ran to completion (the README lists them).
+    public var checks: [String] {
+        guard failure == nil, let layout else { return [] }
+        return [layout.kind == .multiPart ? "manifest" : nil, layout.kind == .multiPart ? "files" : nil,
+                files.contains { $0.rdb != nil } ? "rdb-parts" : nil, "commands", "ending"].compactMap { $0 }
+    }
+
     /// The damage class: the AOF error's kind, or for an RDB part the RDB error's.
     public var failureClass: String? {
         guard let f = failure else { return nil }
@@ -120,6 +127,7 @@ extension AOFVerifyResult {
                 ("annotations", .int(Int64(annotations))), ("warnings", .int(Int64(warningCount))),
             ])),
             ("timestamps", .object([("first", opt(firstTimestamp)), ("last", opt(lastTimestamp))])),
+            ("checks", .array(checks.map { .string($0) })),
             ("warnings", .array(warnings.map { w in
                 .object([("file", .string(w.file)), ("offset", opt(w.offset)), ("message", .string(w.message))])
             })),
