@@ -13,6 +13,12 @@ public struct VerifyOptions: Sendable {
     public var hexdumpRadius = 0
     /// Warnings kept in full per kind (all are counted).
     public var warningsKeptPerKind = 5
+    /// For an AOF: find the first `#TS:` annotation later than this (Unix ms), where
+    /// `--fix-to --until` cuts.
+    public var untilMs: Int64?
+    /// The RDB is the preamble or base of an AOF: what follows its checksum is RESP, read by
+    /// the AOF verification, not trailing bytes.
+    var isAOFPart = false
 
     public init(nowMs: Int64? = nil, allowNewer: Bool = false, hexdumpRadius: Int = 0) {
         self.nowMs = nowMs; self.allowNewer = allowNewer; self.hexdumpRadius = hexdumpRadius
@@ -148,7 +154,7 @@ public struct Verifier: Sendable {
                     }
                 }
                 parallel?.cancel()
-                try pass.readTrailingBytes(input)
+                if !options.isAOFPart { try pass.readTrailingBytes(input) }
             } catch let e as RDBError {
                 parallel?.cancel()
                 result.failure = e
@@ -189,7 +195,7 @@ public struct Verifier: Sendable {
         result.duplicateFingerprints = pass.fingerprints.total
         result.duplicateSpilledBytes = pass.fingerprints.spilledBytes
         if let f = result.failure, options.hexdumpRadius > 0, reopenable, f.kind != .io {
-            result.hexdump = try? window(around: f.offset, open: open)
+            result.hexdump = try? Self.window(around: f.offset, radius: options.hexdumpRadius, open: open)
         }
         result.totalSeconds = monotonicSeconds() - started
         return result
@@ -227,8 +233,9 @@ public struct Verifier: Sendable {
         return nil
     }
 
-    private func window(around offset: Int64, open: () throws -> Input.Opened) throws -> (offset: Int64, bytes: [UInt8]) {
-        let r = Int64(options.hexdumpRadius)
+    /// The bytes within `radius` of `offset`.
+    static func window(around offset: Int64, radius: Int, open: () throws -> Input.Opened) throws -> (offset: Int64, bytes: [UInt8]) {
+        let r = Int64(radius)
         let from = max(0, offset - r)
         let input = BufferedReader(try open().source, checksum: false)
         try input.skip(Int(from))
@@ -453,7 +460,7 @@ final class VerifyPass {
             r.checks = ["header", "structure", "producer-version",
                         trailer?.status == .ok ? "checksum" : nil,
                         "resizedb", "empty-collections", options.nowMs != nil ? "expired-keys" : nil,
-                        "trailing-bytes"].compactMap { $0 }
+                        options.isAOFPart ? nil : "trailing-bytes"].compactMap { $0 }
         }
         r.warnings = warnings
         r.warningCounts = warningCounts

@@ -86,7 +86,9 @@ extension VerifyResult {
     }
 
     /// One JSON object on one line.
-    public func json() -> String {
+    public func json() -> String { jsonValue().serialized() + "\n" }
+
+    public func jsonValue() -> JSONValue {
         func opt(_ v: Int64?) -> JSONValue { v.map { .int($0) } ?? .null }
         let failureJSON: JSONValue = failure.map { e in
             .object([("class", .string(e.kind.rawValue)), ("offset", .int(e.offset)),
@@ -116,7 +118,7 @@ extension VerifyResult {
         let counts: [(String, JSONValue)] = VerifyWarning.Kind.allCases.compactMap { k in
             warningCounts[k].map { (k.rawValue, .int(Int64($0))) }
         }
-        let value = JSONValue.object([
+        return JSONValue.object([
             ("file", .string(path)),
             ("verdict", .string(verdict.rawValue)),
             ("class", failure.map { .string($0.kind.rawValue) } ?? .null),
@@ -149,12 +151,11 @@ extension VerifyResult {
                 ("read_s", .double(readSeconds)), ("duplicates_s", .double(duplicateSeconds)), ("total_s", .double(totalSeconds)),
             ])),
         ])
-        return value.serialized() + "\n"
     }
 }
 
 extension String {
-    fileprivate func padding(_ n: Int) -> String {
+    func padding(_ n: Int) -> String {
         count >= n ? self + " " : self + String(repeating: " ", count: n - count)
     }
 }
