@@ -86,7 +86,7 @@ public struct DiffEngine {
                     return
                 }
                 index.markSeen(i)
-                let e = index.entries[i]
+                let e = index[i]
                 let aspects = compare(e, r, ValueDigest(r.value))
                 if options.withMetadata { result.metadata += metadataDiffs(e, r) }
                 if aspects.isEmpty {
@@ -99,7 +99,8 @@ public struct DiffEngine {
             default: break
             }
         }
-        for (i, e) in index.entries.enumerated() where !e.seen {
+        for i in index.indices where !index[i].seen {
+            let e = index[i]
             var d = KeyDiff(db: Int(e.db), key: Array(index.key(of: e)), kind: .removed)
             d.typeA = e.type
             d.expireA = e.expireAtMs
@@ -185,8 +186,8 @@ public struct DiffEngine {
         var out: [Int: KeyRecord] = [:]
         if let dialect, !DatasetSource.isAOF(path), case let opened = try Input.open(path), !opened.isGzip, opened.fileSize != nil {
             let file = try FileSource(path: path)
-            for i in wanted.sorted(by: { index.entries[$0].offset < index.entries[$1].offset }) {
-                let e = index.entries[i]
+            for i in wanted.sorted(by: { index[$0].offset < index[$1].offset }) {
+                let e = index[i]
                 try file.seek(to: e.offset)
                 let reader = RDBReader(input: BufferedReader(file, checksum: false, bufferSize: 1 << 16, startOffset: e.offset),
                                        dialect: dialect, db: Int(e.db))

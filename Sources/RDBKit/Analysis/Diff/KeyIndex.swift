@@ -6,29 +6,67 @@ import Glibc
 /// keys in a few hundred MB. Keys are packed in one byte arena and entries in one array, found
 /// through an open-addressing table, so an entry costs no allocation of its own.
 struct KeyIndex {
+    /// 64 bytes: optionals are flag bits, not `Optional` fields (which padded it to 96), as the
+    /// index of a 4.4M-key file is mostly these.
     struct Entry {
-        var db: Int32
-        var type: DataType
-        var keyStart: Int
-        var keyLength: Int32
-        var expireAtMs: Int64?
         var digest: ValueDigest
-        var encoding: Encoding
-        var lruIdle: UInt64?
-        var lfuFreq: UInt8?
+        var keyStart: Int
         /// Offset of the record in side A, to reread it when it changed.
         var offset: Int64
-        var seen = false
+        private var expiry: Int64
+        private var idle: UInt64
+        var db: Int32
+        var keyLength: Int32
+        var type: DataType
+        var encoding: Encoding
+        private var freq: UInt8
+        private var flags: UInt8
+
+        private static let hasExpiry: UInt8 = 1, hasIdle: UInt8 = 2, hasFreq: UInt8 = 4, seenFlag: UInt8 = 8
+
+        init(db: Int32, type: DataType, keyStart: Int, keyLength: Int32, expireAtMs: Int64?, digest: ValueDigest,
+             encoding: Encoding, lruIdle: UInt64?, lfuFreq: UInt8?, offset: Int64) {
+            self.digest = digest; self.keyStart = keyStart; self.offset = offset
+            expiry = expireAtMs ?? 0; idle = lruIdle ?? 0; freq = lfuFreq ?? 0
+            self.db = db; self.keyLength = keyLength; self.type = type; self.encoding = encoding
+            flags = (expireAtMs == nil ? 0 : Self.hasExpiry) | (lruIdle == nil ? 0 : Self.hasIdle) | (lfuFreq == nil ? 0 : Self.hasFreq)
+        }
+
+        var expireAtMs: Int64? { flags & Self.hasExpiry != 0 ? expiry : nil }
+        var lruIdle: UInt64? { flags & Self.hasIdle != 0 ? idle : nil }
+        var lfuFreq: UInt8? { flags & Self.hasFreq != 0 ? freq : nil }
+        var seen: Bool {
+            get { flags & Self.seenFlag != 0 }
+            set { flags = newValue ? flags | Self.seenFlag : flags & ~Self.seenFlag }
+        }
     }
 
-    private(set) var entries: [Entry] = []
+    /// Entries in fixed-size chunks: a growing array would hold its old and its doubled copy at
+    /// once, half a GB of the 4.4M-key benchmark pair's peak.
+    private var chunks: [[Entry]] = []
+    private static let chunkShift = 16
+    private(set) var count = 0
     private var arena: [UInt8] = []
     /// Entry index + 1 per slot, 0 for empty; the capacity is a power of two.
     private var slots: [Int32] = Array(repeating: 0, count: 1 << 16)
     /// Keys seen twice in one db of side A (a damaged file): the last copy wins, as a merge would.
     private(set) var duplicates = 0
 
-    var count: Int { entries.count }
+    subscript(i: Int) -> Entry {
+        get { chunks[i >> Self.chunkShift][i & (1 << Self.chunkShift - 1)] }
+        set { chunks[i >> Self.chunkShift][i & (1 << Self.chunkShift - 1)] = newValue }
+    }
+
+    var indices: Range<Int> { 0..<count }
+
+    private mutating func append(_ e: Entry) {
+        if count & (1 << Self.chunkShift - 1) == 0 {
+            chunks.append([])
+            chunks[chunks.count - 1].reserveCapacity(1 << Self.chunkShift)
+        }
+        chunks[chunks.count - 1].append(e)
+        count += 1
+    }
 
     private static func hash(db: Int, key: UnsafeRawBufferPointer) -> Int {
         let d = MurmurHash3.hash(key, seed: UInt64(db))
@@ -51,14 +89,14 @@ struct KeyIndex {
         while true {
             let s = Int(slots[i])
             if s == 0 { return (i, false) }
-            if matches(entries[s - 1], db: db, key: key) { return (i, true) }
+            if matches(self[s - 1], db: db, key: key) { return (i, true) }
             i = (i + 1) & mask
         }
     }
 
     mutating func insert(db: Int, key: [UInt8], type: DataType, expireAtMs: Int64?, digest: ValueDigest,
                          metadata: RecordMetadata) {
-        if (entries.count + 1) * 4 > slots.count * 3 { grow() }
+        if (count + 1) * 4 > slots.count * 3 { grow() }
         key.withUnsafeBytes { k in
             let (i, found) = slot(db: db, key: k)
             let entry = Entry(db: Int32(truncatingIfNeeded: db), type: type, keyStart: arena.count, keyLength: Int32(k.count),
@@ -67,10 +105,10 @@ struct KeyIndex {
             arena.append(contentsOf: k)
             if found {
                 duplicates += 1
-                entries[Int(slots[i]) - 1] = entry
+                self[Int(slots[i]) - 1] = entry
             } else {
-                entries.append(entry)
-                slots[i] = Int32(entries.count)
+                append(entry)
+                slots[i] = Int32(count)
             }
         }
     }
@@ -83,12 +121,13 @@ struct KeyIndex {
         }
     }
 
-    mutating func markSeen(_ index: Int) { entries[index].seen = true }
+    mutating func markSeen(_ index: Int) { self[index].seen = true }
 
     private mutating func grow() {
         slots = Array(repeating: 0, count: slots.count * 2)
         let mask = slots.count - 1
-        for (n, e) in entries.enumerated() {
+        for n in indices {
+            let e = self[n]
             var i = arena.withUnsafeBytes { a in
                 Self.hash(db: Int(e.db), key: UnsafeRawBufferPointer(rebasing: a[e.keyStart..<e.keyStart + Int(e.keyLength)]))
             } & mask
