@@ -125,23 +125,6 @@ public final class AOFReplay {
     /// Writes what a server holds after loading the AOF, judged at `nowMs`: keys (and hash
     /// fields) already expired then are left out, as a loading server drops them.
     public func writeRDB(path: String, options: RDBWriter.Options, nowMs: Int64?) throws -> RDBWriter.Summary {
-        let writer = try RDBWriter(path: path, options: options, protecting: layout.parts.map(\.path))
-        for library in replayer.dataset.functionLibraries { try writer.write(library) }
-        // RESIZEDB needs each database's counts before its keys: count first, then write.
-        var counts: [Int: (keys: UInt64, expires: UInt64)] = [:]
-        replayer.dataset.records(now: nowMs) { r in
-            counts[r.db, default: (0, 0)].keys += 1
-            if r.expireAtMs != nil { counts[r.db, default: (0, 0)].expires += 1 }
-        }
-        var currentDB: Int? = nil
-        try replayer.dataset.records(now: nowMs) { r in
-            if r.db != currentDB {
-                currentDB = r.db
-                let c = counts[r.db] ?? (0, 0)
-                try writer.beginDatabase(r.db, keys: c.keys, expires: c.expires)
-            }
-            try writer.write(r)
-        }
-        return try writer.finish()
+        try replayer.dataset.writeRDB(path: path, options: options, nowMs: nowMs, protecting: layout.parts.map(\.path))
     }
 }
