@@ -111,7 +111,10 @@ public final class CrashModel {
         switch source {
         case .rdb:
             early = snapshots.early.last { $0.succeeded && $0.doneMs <= t }
-            late = snapshots.late.last { $0.succeeded && $0.doneMs <= t }
+            // A killed parent does not stop its snapshot child: the file may still be renamed
+            // into place, so a running snapshot is a possible recovery point.
+            let mayFinish = settings.failure == .process
+            late = snapshots.late.last { $0.succeeded && ($0.doneMs <= t || (mayFinish && $0.forkMs <= t)) }
             inProgress = (snapshots.early + snapshots.late).first { $0.forkMs <= t && $0.doneMs > t && $0.succeeded }
             let cuts = [early?.cut ?? 0, late?.cut ?? 0]
             let (minCut, maxCut) = (min(cuts[0], cuts[1], atT), min(max(cuts[0], cuts[1]), atT))
