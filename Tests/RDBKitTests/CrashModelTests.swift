@@ -144,6 +144,7 @@ import Testing
         #expect(text.contains("lost writes: 3 (3 lost, 0 likely lost, 0 possibly lost)"))
         #expect(text.contains("2024-11-23T10:01:00Z  db0  SET \"A\" \"1\"  [lost]"))
         #expect(text.contains("… 1 more (--limit)"))
+        #expect(text.contains("+ db0 \"C\" (string) = \"3\"  [lost]"))
         _ = dir
     }
 

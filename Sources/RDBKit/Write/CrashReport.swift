@@ -85,9 +85,12 @@ public struct CrashReport {
             }
         }
         out.append("")
-        out.append("keys affected: \(outcome.keys.count) (\(countsText(Dictionary(grouping: outcome.keys, by: \.loss).mapValues(\.count))))")
+        out.append("keys touched by lost writes: \(outcome.keys.count) (\(countsText(Dictionary(grouping: outcome.keys, by: \.loss).mapValues(\.count))))")
         if !details.keys.isEmpty {
-            out.append("  after recovery versus at the crash (+ missing after recovery, - deleted before the crash but back, ~ reverted):")
+            let counts = Dictionary(grouping: details.keys, by: \.loss).mapValues(\.count)
+            out.append("keys that come back different: \(details.keys.count)\(details.undescribedKeys > 0 ? " of the first \(details.keys.count + details.unchangedKeys)" : "") "
+                       + "(\(countsText(counts))); after recovery versus at the crash (+ missing after recovery, "
+                       + "- deleted before the crash but back, ~ reverted):")
             let render = DiffReport(result: DiffResult(), color: false)
             for k in details.keys {
                 var lines = render.lines(k.diff)
@@ -162,7 +165,7 @@ public struct CrashReport {
                      ("time_hi_ms", c.hiMs == Int64.max ? .null : .int(c.hiMs)), ("db", .int(Int64(c.db))),
                      ("command", .string(c.text)), ("loss", .string(Self.lossName(c.loss)))])
         })))
-        o.append(("keys", .array(outcome.keys.prefix(limit).map { k in
+        o.append(("touched_keys", .array(outcome.keys.prefix(limit).map { k in
             let ref = tl.keys[Int(k.id)]
             return .object([("db", .int(Int64(ref.db))), ("key", .bytes(ref.key)), ("loss", .string(Self.lossName(k.loss)))])
         })))

@@ -19,11 +19,13 @@ final class RedisServer {
         return nil
     }
 
-    /// Starts a server; with `rdb`, it loads a copy of that file at start-up.
-    init(loading rdb: String? = nil, extraArguments: [String] = []) throws {
+    /// Starts a server; with `rdb`, it loads a copy of that file at start-up; with `aofDirectory`,
+    /// a copy of that appendonlydir is in place (loaded when `extraArguments` turn appendonly on).
+    init(loading rdb: String? = nil, aofDirectory: String? = nil, extraArguments: [String] = []) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("rdbtool-redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         if let rdb { try FileManager.default.copyItem(atPath: rdb, toPath: dir.appendingPathComponent("dump.rdb").path) }
+        if let aofDirectory { try FileManager.default.copyItem(atPath: aofDirectory, toPath: dir.appendingPathComponent("appendonlydir").path) }
         port = try Self.freePort()
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.which("redis-server") ?? "/usr/bin/redis-server")
@@ -55,6 +57,14 @@ final class RedisServer {
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: dir)
+    }
+
+    /// Kills the server with SIGKILL, as a crash does, keeping its directory (removed by `stop`).
+    func crash() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
     }
 
     /// Runs redis-cli against this server; returns its trimmed output.

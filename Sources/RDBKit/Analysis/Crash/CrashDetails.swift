@@ -45,31 +45,27 @@ public struct CrashDetails: Sendable {
         undescribedKeys = outcome.keys.count - described.count
         let refs = described.map { timeline.keys[Int($0.id)] }
         let replayer = Replayer(options: Replayer.Options(skipUnsupported: true))
-        var before: [KeyRecord?] = []
-        var tookBefore = false
+        // The recovery point lies in [p0, p1] (p0: the pessimistic one, p1: where the writes lost
+        // at least likely begin); the crash in [p2, atT] (p2: after the last such write). A key
+        // is as surely lost as its writes only if its state differs at all four corners.
+        let firm = outcome.classes.indices.filter { outcome.classes[$0] > .possible }
+        let p1 = outcome.firstLost + (firm.first ?? outcome.classes.count)
+        let p2 = firm.last.map { outcome.firstLost + $0 + 1 } ?? p1
+        let points = [outcome.firstLost, p1, p2, outcome.atT]
+        var states: [[KeyRecord?]?] = [nil, nil, nil, nil]
         var recovered: RDBWriter.Summary?
         let engine = DiffEngine(options: diff)
         var affected: [AffectedKey] = []
         var unchanged = 0
         var lost: [LostCommand] = []
 
-        func capture() -> [KeyRecord?] {
-            refs.map { replayer.dataset.record(db: $0.db, key: $0.key, now: nil) }
-        }
-        func atRecoveryPoint() throws {
-            guard !tookBefore else { return }
-            tookBefore = true
-            before = capture()
-            if let (path, options) = writeRecovered {
-                recovered = try replayer.dataset.writeRDB(path: path, options: options, nowMs: outcome.crashMs,
-                                                          protecting: timeline.parts.map(\.path))
-            }
-        }
-        func atCrash() throws {
-            try atRecoveryPoint()
-            for (k, b) in capture().enumerated() {
-                if let d = engine.diff(before[k], b) { affected.append(AffectedKey(diff: d, loss: described[described.startIndex + k].loss)) }
-                else { unchanged += 1 }
+        func capture(at index: Int) throws {
+            for (k, p) in points.enumerated() where p <= index && states[k] == nil {
+                states[k] = refs.map { replayer.dataset.record(db: $0.db, key: $0.key, now: nil) }
+                if k == 0, let (path, options) = writeRecovered {
+                    recovered = try replayer.dataset.writeRDB(path: path, options: options, nowMs: outcome.crashMs,
+                                                              protecting: timeline.parts.map(\.path))
+                }
             }
         }
         do {
@@ -82,8 +78,8 @@ public struct CrashDetails: Sendable {
                 case .rdb(.function(let f)):
                     replayer.dataset.load(f)
                 case .command(let c):
-                    if c.index == outcome.firstLost { try atRecoveryPoint() }
-                    if c.index == outcome.atT { throw Stop() }
+                    try capture(at: c.index)
+                    if c.index >= outcome.atT { throw Stop() }
                     if c.index >= outcome.firstLost && lost.count < limit && !timeline.entries[c.index].isFraming {
                         let e = timeline.entries[c.index]
                         lost.append(LostCommand(index: c.index, loMs: e.loMs, hiMs: e.hiMs, db: c.db,
@@ -101,7 +97,14 @@ public struct CrashDetails: Sendable {
             // The state at the crash is reached; later commands had not happened.
         }
         if replayer.inTransaction { _ = replayer.discardTransaction() }
-        try atCrash()
+        try capture(at: Int.max)
+        let (s0, s1, s2, s3) = (states[0] ?? [], states[1] ?? [], states[2] ?? [], states[3] ?? [])
+        for k in refs.indices {
+            guard let d = engine.diff(s0[k], s3[k]) else { unchanged += 1; continue }
+            let firmlyLost = engine.diff(s0[k], s2[k]) != nil && engine.diff(s1[k], s2[k]) != nil && engine.diff(s1[k], s3[k]) != nil
+            let loss = described[described.startIndex + k].loss
+            affected.append(AffectedKey(diff: d, loss: firmlyLost ? loss : min(loss, .possible)))
+        }
         commands = lost
         keys = affected
         unchangedKeys = unchanged

@@ -35,7 +35,7 @@ public final class CrashModel {
         /// Keys the lost writes changed (ids into the timeline's keys), worst class first.
         public var keys: [(id: Int32, loss: LossClass)]
         /// For an RDB recovery: the snapshot restored, under the early and the late reading.
-        public var snapshot: (early: SnapshotSimulator.Snapshot?, late: SnapshotSimulator.Snapshot?)
+        public var snapshot: (early: SnapshotSimulator.Snapshot?, expected: SnapshotSimulator.Snapshot?, late: SnapshotSimulator.Snapshot?)
         /// A snapshot had forked but was not in place at T (its file does not count).
         public var inProgress: SnapshotSimulator.Snapshot?
         /// The recovery point in words.
@@ -103,6 +103,7 @@ public final class CrashModel {
         var firstLost = atT
         var classes: [LossClass] = []
         var early: SnapshotSimulator.Snapshot?
+        var expected: SnapshotSimulator.Snapshot?
         var late: SnapshotSimulator.Snapshot?
         var inProgress: SnapshotSimulator.Snapshot?
         let recoveryPoint: String
@@ -110,17 +111,23 @@ public final class CrashModel {
         func happened(_ i: Int) -> Bool { entries[i].hiMs <= t }
         switch source {
         case .rdb:
-            early = snapshots.early.last { $0.succeeded && $0.doneMs <= t }
             // A killed parent does not stop its snapshot child: the file may still be renamed
             // into place, so a running snapshot is a possible recovery point.
             let mayFinish = settings.failure == .process
-            late = snapshots.late.last { $0.succeeded && ($0.doneMs <= t || (mayFinish && $0.forkMs <= t)) }
-            inProgress = (snapshots.early + snapshots.late).first { $0.forkMs <= t && $0.doneMs > t && $0.succeeded }
-            let cuts = [early?.cut ?? 0, late?.cut ?? 0]
-            let (minCut, maxCut) = (min(cuts[0], cuts[1], atT), min(max(cuts[0], cuts[1]), atT))
+            func restored(_ list: [SnapshotSimulator.Snapshot], _ possibly: Bool) -> SnapshotSimulator.Snapshot? {
+                list.last { $0.succeeded && ($0.doneMs <= t || (possibly && mayFinish && $0.forkMs <= t)) }
+            }
+            early = restored(snapshots.early, false)
+            expected = restored(snapshots.expected, false)
+            late = restored(snapshots.late, false)
+            let running = snapshots.early + snapshots.expected + snapshots.late
+            inProgress = running.first { $0.forkMs <= t && $0.doneMs > t && $0.succeeded }
+            let variants = [snapshots.early, snapshots.expected, snapshots.late]
+            let cuts = [false, true].flatMap { possibly in variants.map { min(restored($0, possibly)?.cut ?? 0, atT) } }
+            let (minCut, maxCut, likelyCut) = (cuts.min() ?? 0, cuts.max() ?? 0, min(restored(snapshots.expected, true)?.cut ?? 0, atT))
             firstLost = minCut
             for i in minCut..<atT {
-                let lost: LossClass = i >= maxCut ? .certain : .possible
+                let lost: LossClass = i >= maxCut ? .certain : i >= likelyCut ? .likely : .possible
                 classes.append(happened(i) ? lost : min(lost, .possible))
             }
             if let e = early, let l = late {
@@ -160,6 +167,6 @@ public final class CrashModel {
         }
         let keys = keyLoss.map { (id: $0.key, loss: $0.value) }.sorted { $0.loss != $1.loss ? $0.loss > $1.loss : $0.id < $1.id }
         return Outcome(crashMs: t, source: source, atT: atT, firstLost: firstLost, classes: classes, writes: writes, keys: keys,
-                       snapshot: (early, late), inProgress: inProgress, recoveryPoint: recoveryPoint)
+                       snapshot: (early, expected, late), inProgress: inProgress, recoveryPoint: recoveryPoint)
     }
 }

@@ -5,10 +5,11 @@
 /// child runs.
 ///
 /// Commands of one second are not ordered against the ticks of that second, so the rule runs
-/// twice: `early` forks at the first moment the evidence allows (the start of the second, or
-/// right after the write that reaches the threshold) and completes in `duration`; `late` forks
-/// after every write of that second and is noticed a tick (100 ms) after it completes. The
-/// truth lies between: a snapshot holds every write before `early`'s cut, none after `late`'s.
+/// three times, differing only in how many of the fork second's writes precede the fork:
+/// `early` none (or none after the write that reached the threshold), `expected` one tick's
+/// share (100 ms of a second whose writes are spread evenly: a due save forks at the first
+/// tick), `late` all of them. A snapshot holds every write before the smallest cut and none
+/// after the largest; `expected` is the likely case.
 public struct SnapshotSimulator: Sendable {
     public struct Snapshot: Sendable, Equatable {
         public var forkMs: Int64
@@ -44,6 +45,7 @@ public struct SnapshotSimulator: Sendable {
     }
 
     public let early: [Snapshot]
+    public let expected: [Snapshot]
     public let late: [Snapshot]
     public let settings: Settings
 
@@ -68,13 +70,17 @@ public struct SnapshotSimulator: Sendable {
 
     public init(timeline: WriteTimeline, settings: Settings) {
         self.settings = settings
-        early = Self.run(timeline, settings, early: true)
-        late = Self.run(timeline, settings, early: false)
+        early = Self.run(timeline, settings, share: 0)
+        expected = Self.run(timeline, settings, share: 0.1)
+        late = Self.run(timeline, settings, share: 1)
     }
 
     private static func second(_ ms: Int64) -> Int64 { ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000) }
 
-    private static func run(_ timeline: WriteTimeline, _ s: Settings, early: Bool) -> [Snapshot] {
+    /// `share`: the part of the fork second's writes (after the one that made it due) that
+    /// precede the fork.
+    private static func run(_ timeline: WriteTimeline, _ s: Settings, share: Double) -> [Snapshot] {
+        let early = share == 0
         let entries = timeline.entries
         let n = entries.count
         // Where each command sits for this variant: an unknown bound falls back to the other.
@@ -98,14 +104,15 @@ public struct SnapshotSimulator: Sendable {
         func bytes(before cut: Int) -> Int64 {
             cut > 0 ? entries[cut - 1].bytesSoFar : 0
         }
-        func fork(at second: Int64, cut: Int, observedFork: Bool) {
-            let forkMs = early ? second * 1000 : second * 1000 + 999
+        /// `offsetMs`: where in the second the fork happens; `noticeMs`: the parent's delay.
+        func fork(at second: Int64, cut: Int, offsetMs: Int64 = 0, noticeMs: Int64 = 0) {
+            let forkMs = second * 1000 + offsetMs
             let duration = s.durationMs ?? estimatedDurationMs(bytes: bytes(before: cut))
             var ok = true
             if let f = failures.first, f <= forkMs { failures.removeFirst(); ok = false }
             let done = forkMs + duration
-            child = Snapshot(forkMs: forkMs, cut: cut, doneMs: done, noticedMs: early ? done : done + 100,
-                             succeeded: ok, dirty: dirty, observed: observedFork)
+            child = Snapshot(forkMs: forkMs, cut: cut, doneMs: done, noticedMs: done + noticeMs,
+                             succeeded: ok, dirty: dirty, observed: lastObserved.map { second <= $0 } ?? false)
             lastTry = second
         }
         func ruleFires(at second: Int64) -> Bool {
@@ -149,23 +156,27 @@ public struct SnapshotSimulator: Sendable {
 
         while true {
             finishChild(upTo: now)
-            if early {
-                if child == nil && ruleFires(at: now) { fork(at: now, cut: i, observedFork: lastObserved.map { now <= $0 } ?? false) }
-                while i < n && sec(i) == now {
-                    dirty += Int64(entries[i].dirty)
-                    i += 1
-                    finishChild(upTo: now)
-                    if child == nil && entries[i - 1].dirty > 0 && ruleFires(at: now) {
-                        fork(at: now, cut: i, observedFork: lastObserved.map { now <= $0 } ?? false)
-                    }
-                }
-            } else {
-                while i < n && sec(i) == now {
-                    dirty += Int64(entries[i].dirty)
-                    i += 1
-                }
-                if child == nil && ruleFires(at: now) { fork(at: now, cut: i, observedFork: lastObserved.map { now <= $0 } ?? false) }
+            let first = i
+            var end = i
+            while end < n && sec(end) == now { end += 1 }
+            let lag = Int((Double(end - first) * share).rounded(.up))
+            let dueAtStart = child == nil && ruleFires(at: now)
+            var forkAt: Int? = dueAtStart ? min(first + lag, end) : nil
+            func forkNow() {
+                // Due at the second's start: the first tick (100 ms in); due after a write: where
+                // the cut falls if the second's writes are spread evenly.
+                let offset: Int64 = early ? 0 : dueAtStart ? 100 : min(999, Int64(1000 * (i - first) / max(end - first, 1)))
+                fork(at: now, cut: i, offsetMs: offset, noticeMs: early || !dueAtStart ? 0 : 100)
+                forkAt = nil
             }
+            while i < end {
+                if let f = forkAt, i >= f, child == nil { forkNow() }
+                dirty += Int64(entries[i].dirty)
+                i += 1
+                finishChild(upTo: now)
+                if forkAt == nil && child == nil && entries[i - 1].dirty > 0 && ruleFires(at: now) { forkAt = min(i + lag, end) }
+            }
+            if forkAt != nil && child == nil { forkNow() }
             finishChild(upTo: now)
             guard let next = nextSecond() else { break }
             now = next
