@@ -95,3 +95,49 @@ import Testing
               + "\(expected.symmetricDifference(actual).count) keys")
     }
 }
+
+/// A history that spans an AOF rewrite: the base RDB holds the keys written before it, the incr
+/// file the timed writes after it.
+@Suite struct CrashReportRewriteTests {
+    @Test func aHistoryAcrossARewriteRecoversWhatTheServerHeld() throws {
+        guard RedisServer.available else {
+            print("skipped: redis-server not installed")
+            return
+        }
+        let server = try RedisServer(extraArguments: ["--appendonly", "yes", "--aof-timestamp-enabled", "yes"])
+        let conn = try server.connect()
+        for i in 0..<20 { _ = try conn.call([Array("SET".utf8), Array("before\(i)".utf8), Array("\(i)".utf8)]) }
+        _ = try conn.command(Array("BGREWRITEAOF".utf8))
+        for _ in 0..<100 where try server.cli("INFO", "persistence").contains("aof_rewrite_in_progress:1") { usleep(20_000) }
+        usleep(100_000)
+        for i in 0..<10 { _ = try conn.call([Array("RPUSH".utf8), Array("after".utf8), Array("\(i)".utf8)]) }
+        _ = try conn.call([Array("DEL".utf8), Array("before3".utf8)])
+        server.crash()
+        let crashMs = CrashReportServerTests.wallMs()
+        let scratch = try ScratchDirectory()
+        let aof = scratch.path + "/appendonlydir"
+        try FileManager.default.copyItem(atPath: server.dir.appendingPathComponent("appendonlydir").path, toPath: aof)
+
+        let timeline = try WriteTimeline(path: aof)
+        #expect(timeline.parts.map(\.role) == [.base, .incr])
+        #expect(timeline.baseKeys == 20)
+        #expect(timeline.entries.filter { !$0.isFraming }.count == 11)
+
+        // Without save points or AOF, everything after the base is lost; the base is not.
+        let settings = CrashModel.Settings(policy: PersistencePolicy(savePoints: []), failure: .process)
+        let noPersistence = CrashModel(timeline: timeline, settings: settings).evaluate(atMs: crashMs)
+        #expect(noPersistence.lostWrites == 11)
+        #expect(Set(noPersistence.keys.map { String(decoding: timeline.keys[Int($0.id)].key, as: UTF8.self) }) == ["after", "before3"])
+
+        // With the AOF and a killed process nothing is lost: the recovered RDB is the server's data.
+        let recovered = scratch.path + "/recovered.rdb"
+        let r = try CLITests.run(["crash-report", "--aof", aof, "--appendonly", "yes", "--failure", "process",
+                                  "--at", "\(crashMs)ms", "--write-recovered", recovered])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("lost writes: 0 "))
+        let fromAOF = try RedisServer(aofDirectory: aof, extraArguments: ["--appendonly", "yes"])
+        let fromRecovered = try RedisServer(loading: recovered)
+        #expect(try CrashReportServerTests.digests(fromRecovered) == CrashReportServerTests.digests(fromAOF))
+        #expect(try CrashReportServerTests.digests(fromAOF).count == 20)
+    }
+}
