@@ -51,3 +51,19 @@ import Testing
         #expect(try CLITests.run(["crash-report", "--aof", damaged, "--at", "10:04"]).status == 1)
     }
 }
+
+extension CrashReportCLITests {
+    @Test func htmlPageIsSelfContainedWithTheChartAndTheLostWrites() throws {
+        let (dir, aof) = try Self.history()
+        let page = dir.path + "/crash.html"
+        let r = try CLITests.run(["crash-report", "--aof", aof, "--save", "900 1", "--started", "\(CrashModelTests.at(9, 44, 59))",
+                                  "--at", "10:04", "--html", page])
+        #expect(r.status == 0)
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<script src"))
+        #expect(html.contains("<svg class=\"timeline\""))
+        #expect(html.contains("class=\"crash\""))
+        #expect(html.contains("<rect class=\"lost\""))
+        #expect(html.contains("SET &quot;A&quot; &quot;1&quot;"))
+    }
+}

@@ -72,6 +72,9 @@ struct CrashReportCommand: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
+    @Option(help: "Also write a self-contained HTML page (timeline chart, lost writes, affected keys) to this file.")
+    var html: String?
+
     @Option(help: "Write the dataset as it would come back after the restart to this RDB file.")
     var writeRecovered: String?
 
@@ -164,6 +167,9 @@ struct CrashReportCommand: ParsableCommand {
                 s.policy = entry.policy
                 return (entry.name, CrashModel(timeline: timeline, settings: s, untilSeconds: crashMs / 1000 + 1).evaluate(atMs: crashMs))
             }
+        }
+        if let html {
+            do { try AtomicFile.write(Array(report.html().utf8), to: html) } catch { throw fail(html, error) }
         }
         Console.out(format == .json ? report.json(limit: limit) : report.text())
     }

@@ -130,13 +130,16 @@ public final class CrashModel {
                 let lost: LossClass = i >= maxCut ? .certain : i >= likelyCut ? .likely : .possible
                 classes.append(happened(i) ? lost : min(lost, .possible))
             }
-            if let e = early, let l = late {
+            let restoredForks = [early, expected, late].compactMap { $0 }
+            if let e = restoredForks.min(by: { $0.forkMs < $1.forkMs }), let l = restoredForks.max(by: { $0.forkMs < $1.forkMs }),
+               restoredForks.count == 3 {
                 let when = e.forkMs / 1000 == l.forkMs / 1000 ? "in second \(UTCTime.iso(seconds: e.forkMs / 1000))"
                     : "between \(UTCTime.iso(ms: e.forkMs)) and \(UTCTime.iso(ms: l.forkMs))"
-                recoveryPoint = "the snapshot forked \(when), in place by \(UTCTime.iso(ms: max(e.doneMs, l.doneMs))): "
-                    + (e.cut == l.cut ? "it holds the first \(e.cut) commands" : "it holds the first \(min(e.cut, l.cut)) to \(max(e.cut, l.cut)) commands")
-            } else if let s = early ?? late {
-                recoveryPoint = "the snapshot forked at \(UTCTime.iso(ms: s.forkMs)) if it completed before the crash, else the state before the history"
+                recoveryPoint = "the snapshot forked \(when), in place by \(UTCTime.iso(ms: restoredForks.map(\.doneMs).max() ?? l.doneMs)): "
+                    + (minCut == maxCut ? "it holds the first \(minCut) commands" : "it holds the first \(minCut) to \(maxCut) commands")
+            } else if let s = restoredForks.last {
+                recoveryPoint = "the snapshot forked at \(UTCTime.iso(ms: s.forkMs)) under some readings of the evidence "
+                    + "(it holds the first \(minCut) to \(maxCut) commands), else the state before the history"
             } else if settings.policy.savePoints.isEmpty && settings.observedForks.isEmpty {
                 recoveryPoint = "no save points and no AOF: only a dump.rdb older than the history (taken as its starting state) is loaded"
             } else {
