@@ -157,3 +157,21 @@ import Testing
         #expect(throws: CrashError.self) { try PersistencePolicy.parseConfig("appendfsync sometimes\n") }
     }
 }
+
+extension CrashModelTests {
+    @Test func aGivenSnapshotsCtimePlacesTheFork() throws {
+        let (dir, path) = try Self.notesHistory()
+        // No start-up time: the snapshot taken at 10:02 is what anchors the saves.
+        var s = CrashModel.Settings(policy: PersistencePolicy(savePoints: Self.notesSave), failure: .power)
+        s.observedForks = [Self.at(10, 2, 30)]
+        let m = CrashModel(timeline: try WriteTimeline(path: path), settings: s)
+        let o = m.evaluate(atMs: Self.ms(10, 4))
+        #expect(Self.lost(m, o) == ["C": .certain])
+        #expect(m.snapshots.expected.first.map { ($0.observed, $0.cut) } ?? (false, 0) == (true, 4))
+        let rdb = try dir.write("dump.rdb", [])
+        var options = RDBWriter.Options(version: 10)
+        options.creationTime = Self.at(10, 2, 30)
+        _ = try Dataset().writeRDB(path: rdb, options: options, nowMs: nil, protecting: [])
+        #expect(try SnapshotSimulator.creationTime(ofRDB: rdb) == Self.at(10, 2, 30))
+    }
+}

@@ -131,7 +131,7 @@ public struct CrashReport {
         return [
             ("source", .string(o.source.rawValue)),
             ("recovery_point", .string(o.recoveryPoint)),
-            ("snapshot_early", snap(o.snapshot.early)), ("snapshot_late", snap(o.snapshot.late)),
+            ("snapshot_early", snap(o.snapshot.early)), ("snapshot_expected", snap(o.snapshot.expected)), ("snapshot_late", snap(o.snapshot.late)),
             ("snapshot_in_progress", snap(o.inProgress)),
             ("commands_by_crash", .int(Int64(o.atT))), ("first_lost_command", .int(Int64(o.firstLost))),
             ("lost_writes", .object([("lost", .int(Int64(o.count(.certain)))), ("likely", .int(Int64(o.count(.likely)))),

@@ -111,6 +111,9 @@ struct CrashReportCommand: ParsableCommand {
         } catch let e as ReplayError {
             Console.error("\(aof): \(e)")
             throw ExitCode(ExitStatus.damaged)
+        } catch let e as CrashError {
+            Console.error("\(aof): \(e)")
+            throw ExitCode(ExitStatus.unsupported)
         } catch {
             throw fail(aof, error)
         }
@@ -122,7 +125,7 @@ struct CrashReportCommand: ParsableCommand {
         case .absolute(let t): crashMs = t
         case .timeOfDay(let t):
             guard let span = timeline.span else {
-                Console.error("--at \(t): a time of day needs a history with times; give a full date")
+                Console.error("--at: a time of day needs a history with times; give a date and time")
                 throw ExitCode(ExitStatus.usage)
             }
             crashMs = UTCTime.midnight(ofMs: span.last) + t

@@ -58,7 +58,7 @@ public final class CrashModel {
         self.settings = settings
         let first = timeline.entries.first { $0.loMs != Int64.min }.map { $0.loMs >= 0 ? $0.loMs / 1000 : ($0.loMs - 999) / 1000 }
         let last = timeline.span.map { $0.last / 1000 } ?? first ?? 0
-        let started = settings.startedSeconds ?? settings.observedForks.min() ?? first ?? 0
+        let started = settings.startedSeconds ?? [first, settings.observedForks.min()].compactMap { $0 }.min() ?? 0
         let longest = settings.policy.savePoints.map(\.seconds).max() ?? 0
         var s = SnapshotSimulator.Settings(savePoints: settings.policy.savePoints, startedSeconds: started,
                                            untilSeconds: max(untilSeconds ?? 0, last + longest + 10))

@@ -14,7 +14,7 @@ public final class WriteTimeline {
         public var loMs: Int64
         public var hiMs: Int64
         /// Its changed keys: `keyIDs[keyStart..<keyStart+keyCount]`.
-        public var keyStart: Int32
+        public var keyStart: Int
         public var keyCount: Int32
         /// SELECT, MULTI and EXEC: framing, not writes of their own.
         public var isFraming: Bool
@@ -80,10 +80,13 @@ public final class WriteTimeline {
             case .command(let c):
                 let timeMs = c.timeSeconds.map { $0 * 1000 }
                 let outcome = try replayer.apply(c.arguments.map { Array($0) }, timeMs: timeMs)
-                let start = Int32(keyIDs.count)
+                let start = keyIDs.count
                 for k in outcome.keys {
                     let id: Int32
                     if let known = keyIndex[k] { id = known } else {
+                        guard keys.count < Int(Int32.max) else {
+                            throw CrashError(.history, where: "\(c.file) offset \(c.offset)", message: "more than 2^31 distinct keys: too many to track")
+                        }
                         id = Int32(keys.count); keys.append(k); keyIndex[k] = id
                     }
                     keyIDs.append(id)
@@ -92,7 +95,7 @@ public final class WriteTimeline {
                 let lo = timeMs ?? Int64.min
                 let hi = timeMs.map { $0 + 999 } ?? Int64.max
                 entries.append(Entry(part: part, offset: c.offset, db: Int32(c.db), dirty: Int32(clamping: outcome.dirty),
-                                     loMs: lo, hiMs: hi, keyStart: start, keyCount: Int32(outcome.keys.count),
+                                     loMs: lo, hiMs: hi, keyStart: start, keyCount: Int32(clamping: outcome.keys.count),
                                      isFraming: framing, bytesSoFar: bytes + c.offset + c.byteCount))
             case .tail(let t):
                 tails.append(t)
@@ -148,7 +151,7 @@ public final class WriteTimeline {
     /// The keys entry `i` changed.
     public func keys(of i: Int) -> ArraySlice<Int32> {
         let e = entries[i]
-        return keyIDs[Int(e.keyStart)..<Int(e.keyStart + e.keyCount)]
+        return keyIDs[e.keyStart..<e.keyStart + Int(e.keyCount)]
     }
 
     /// The first and last instants the history can be placed at (ms), when known.
