@@ -71,10 +71,14 @@ import Testing
         _ = dir
     }
 
-    @Test func aKilledProcessLosesNoWriteTheAOFHolds() throws {
+    @Test func aKilledProcessLosesNoWriteTheAOFHoldsButEverysecsPostponedOnes() throws {
         let (dir, path) = try Self.notesHistory()
         let m = try Self.model(path, PersistencePolicy(savePoints: [], appendOnly: true, appendFsync: .no), failure: .process)
         #expect(m.evaluate(atMs: Self.ms(10, 3, 0, 999)).keys.isEmpty)
+        // everysec holds a write back while a slow fsync runs, up to 2 s: a kill may lose that.
+        let e = try Self.model(path, PersistencePolicy(savePoints: [], appendOnly: true, appendFsync: .everysec), failure: .process)
+        #expect(Self.lost(e, e.evaluate(atMs: Self.ms(10, 3, 1, 500))) == ["C": .possible])
+        #expect(Self.lost(e, e.evaluate(atMs: Self.ms(10, 3, 3))).isEmpty)
         _ = dir
     }
 

@@ -154,6 +154,7 @@ public struct CrashReport {
             ("configuration", .object([
                 ("save", .array(policy.savePoints.map { .array([.int($0.seconds), .int($0.changes)]) })),
                 ("appendonly", .bool(policy.appendOnly)), ("appendfsync", .string(policy.appendFsync.rawValue)),
+                ("aof_use_rdb_preamble", .bool(policy.aofUseRDBPreamble)), ("aof_timestamp_enabled", .bool(policy.aofTimestamps)),
             ])),
             ("history", .object([("path", .string(tl.path)), ("commands", .int(Int64(tl.count))), ("files", .int(Int64(tl.parts.count))),
                                  ("annotated", .bool(tl.timing != .evidence)), ("notes", .array(tl.notes.map { .string($0) }))])),

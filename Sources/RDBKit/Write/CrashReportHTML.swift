@@ -71,8 +71,10 @@ extension CrashReport {
         let binSeconds = Double(binMs) / 1000
         var s = "<section><h2>Timeline</h2><svg class=\"timeline\" viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"write rate around the crash\">"
         // Lost window: from the recovery point to the crash.
-        let lostFrom: Int64? = outcome.firstLost < outcome.atT
-            ? model.timeline.entries[outcome.firstLost].loMs : nil
+        var lostFrom: Int64? = outcome.firstLost < outcome.atT ? model.timeline.entries[outcome.firstLost].loMs : nil
+        if lostFrom != nil, outcome.source == .rdb, let snap = outcome.snapshot.expected ?? outcome.snapshot.early {
+            lostFrom = snap.forkMs
+        }
         if let lf = lostFrom, lf != Int64.min {
             let x0 = max(x(lf), left)
             s += "<rect class=\"lost\" x=\"\(f(x0))\" y=\"\(f(top))\" width=\"\(f(max(x(outcome.crashMs) - x0, 1)))\" height=\"\(f(plotH))\"><title>lost window</title></rect>"
@@ -81,7 +83,8 @@ extension CrashReport {
             let y = top + plotH * Double(i) / 4
             s += "<line class=\"grid\" x1=\"\(f(left))\" x2=\"\(f(w - 36))\" y1=\"\(f(y))\" y2=\"\(f(y))\"/>"
             let v = Double(peak) * Double(4 - i) / 4 / binSeconds
-            s += "<text class=\"axis\" x=\"\(f(left - 6))\" y=\"\(f(y + 3))\" text-anchor=\"end\">\(TextLayout.fixed(v, v < 10 ? 1 : 0))</text>"
+            let digits = Double(peak) / binSeconds < 1 ? 2 : Double(peak) / binSeconds < 10 ? 1 : 0
+            s += "<text class=\"axis\" x=\"\(f(left - 6))\" y=\"\(f(y + 3))\" text-anchor=\"end\">\(TextLayout.fixed(v, digits))</text>"
         }
         let bw = plotW * Double(binMs) / Double(to - from)
         for (i, c) in counts.enumerated() where c > 0 {

@@ -81,6 +81,9 @@ public final class CrashModel {
         if timeline.baseKeys > 0 || timeline.baseCreated != nil {
             assumptions.append("the \(timeline.baseKeys) keys of the AOF's base RDB are taken as saved before the history starts")
         }
+        if timeline.timing == .evidence && !settings.policy.aofTimestamps {
+            assumptions.append("aof-timestamp-enabled yes would time every write to the second")
+        }
         if !settings.policy.appendOnly && settings.failure == .power {
             assumptions.append("the RDB rename is durable (7.0.3+ fsyncs the directory; before that a power loss can undo the last rename)")
         }

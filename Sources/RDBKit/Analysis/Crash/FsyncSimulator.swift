@@ -1,6 +1,7 @@
 /// What an AOF keeps through a crash under each `appendfsync` policy (format.md §8.6, §8.7).
 /// A killed process loses nothing that was written to the kernel, and Redis writes its buffer
-/// before replying, so acknowledged writes survive. A power loss keeps what was fsynced:
+/// before replying, except that `everysec` postpones the write (up to 2 s, replying meanwhile)
+/// while a background fsync is still running. A power loss keeps what was fsynced:
 /// `always` fsyncs before replying; `everysec` fsyncs about once a second (a write made in
 /// the crash's second is expected lost, one in the second before only if an fsync was
 /// delayed, the documented 2 s worst case); `no` leaves it to the kernel's writeback
@@ -9,6 +10,7 @@ public struct FsyncSimulator: Sendable {
     public let fsync: PersistencePolicy.Fsync
     public let failure: PersistencePolicy.Failure
     public static let writebackMs: Int64 = 30_000
+    public static let postponeMs: Int64 = 2_000
 
     public init(fsync: PersistencePolicy.Fsync, failure: PersistencePolicy.Failure) {
         self.fsync = fsync; self.failure = failure
@@ -17,7 +19,11 @@ public struct FsyncSimulator: Sendable {
     /// How surely a write made within [loMs, hiMs] is missing from the AOF after a crash at `t`
     /// (assuming it was made before `t`).
     public func loss(loMs: Int64, hiMs: Int64, crashMs t: Int64) -> LossClass {
-        guard failure == .power else { return .none }
+        guard failure == .power else {
+            // everysec postpones the write while a background fsync runs (up to 2 s), and
+            // replies meanwhile: what a killed process loses is that buffer.
+            return fsync == .everysec && hiMs >= t - Self.postponeMs ? .possible : .none
+        }
         switch fsync {
         case .always:
             return .none
@@ -34,7 +40,10 @@ public struct FsyncSimulator: Sendable {
     /// The durable horizon, in words, for a crash at `t`.
     public func horizon(crashMs t: Int64) -> String {
         guard failure == .power else {
-            return "the AOF as written to the kernel: a killed process loses no acknowledged write"
+            return fsync == .everysec
+                ? "the AOF as written to the kernel: a killed process loses only writes postponed behind a slow fsync "
+                    + "(after \(UTCTime.iso(ms: t - Self.postponeMs)) at most)"
+                : "the AOF as written to the kernel: a killed process loses no acknowledged write"
         }
         switch fsync {
         case .always: return "every acknowledged write (fsynced before the reply)"
