@@ -39,8 +39,9 @@ public struct CrashReport {
         for k in 0..<max(e.count, l.count) {
             let a = k < e.count ? e[k] : nil, b = k < l.count ? l[k] : nil
             guard let s = a ?? b else { continue }
-            let fork = a != nil && b != nil && a!.forkMs / 1000 == b!.forkMs / 1000 ? "in second \(UTCTime.iso(seconds: s.forkMs / 1000))"
-                : [a, b].compactMap { $0 }.map { UTCTime.iso(ms: $0.forkMs) }.joined(separator: " or ")
+            let forks = [a, b].compactMap { $0?.forkMs }
+            let fork = forks.count == 2 && forks[0] / 1000 == forks[1] / 1000 ? "in second \(UTCTime.iso(seconds: s.forkMs / 1000))"
+                : forks.map { UTCTime.iso(ms: $0) }.joined(separator: " or ")
             let cuts = Set([a?.cut, b?.cut].compactMap { $0 }).sorted()
             let holds = cuts.count == 1 ? "first \(cuts[0]) commands" : "first \(cuts[0]) to \(cuts[cuts.count - 1]) commands"
             let done = [a, b].compactMap { $0 }.map(\.doneMs).max() ?? s.doneMs
