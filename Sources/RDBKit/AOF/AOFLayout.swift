@@ -173,6 +173,14 @@ public struct AOFLayout: Sendable {
         return Int64(st.st_size)
     }
 
+    /// Last modification time in Unix seconds: the crash report's evidence of when a file's
+    /// last command was written when the AOF has no `#TS:` annotations.
+    static func modificationTime(_ path: String) -> Int64? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Int64(st.st_mtim.tv_sec)
+    }
+
     /// Up to `max` bytes from the start of a file (gzip inflated). Only for small reads: a
     /// sniff, a manifest.
     static func readHead(_ path: String, max: Int) throws(AOFError) -> [UInt8] {

@@ -53,6 +53,15 @@ public enum UTCTime {
         return days(fromCivil: y, mo, d) * 86_400_000 + ms
     }
 
+    /// Parses a time of day, "10:04", "10:04:05" or "10:04:05.250"; returns ms since midnight.
+    public static func parseTimeOfDay(_ text: String) -> Int64? {
+        guard !text.contains("-"), !text.contains(" "), text.contains(":") else { return nil }
+        return parse("1970-01-01T" + text)
+    }
+
+    /// Unix ms of the midnight (UTC) that starts the day holding `ms`.
+    public static func midnight(ofMs ms: Int64) -> Int64 { floorDiv(ms, 86_400_000) * 86_400_000 }
+
     private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
 
     // Howard Hinnant's civil-from-days and days-from-civil algorithms.

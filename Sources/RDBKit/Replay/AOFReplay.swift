@@ -131,18 +131,6 @@ public final class AOFReplay {
     /// Writes what a server holds after loading the AOF, judged at `nowMs`: keys (and hash
     /// fields) already expired then are left out, as a loading server drops them.
     public func writeRDB(path: String, options: RDBWriter.Options, nowMs: Int64?) throws -> RDBWriter.Summary {
-        let writer = try RDBWriter(path: path, options: options, protecting: layout.parts.map(\.path))
-        for library in replayer.dataset.functionLibraries { try writer.write(library) }
-        // RESIZEDB needs each database's counts before its keys.
-        let counts = replayer.dataset.counts(now: nowMs)
-        var currentDB: Int? = nil
-        try replayer.dataset.records(now: nowMs) { r in
-            if r.db != currentDB {
-                currentDB = r.db
-                try writer.beginDatabase(r.db, keys: counts[r.db].keys, expires: counts[r.db].expires)
-            }
-            try writer.write(r)
-        }
-        return try writer.finish()
+        try replayer.dataset.writeRDB(path: path, options: options, nowMs: nowMs, protecting: layout.parts.map(\.path))
     }
 }

@@ -104,6 +104,15 @@ public final class Dataset {
         return h.fields.values.contains { f in now.map { n in f.expireAtMs.map { $0 > n } ?? true } ?? true }
     }
 
+    /// One key as `records(now:)` would give it, nil when absent (or expired at `now`).
+    public func record(db: Int, key: [UInt8], now: Int64?) -> KeyRecord? {
+        guard db < dbs.count, let e = dbs[db][key] else { return nil }
+        if let now, let t = e.expireAtMs, t <= now { return nil }
+        guard let (value, encoding) = Self.value(of: e.obj, now: now) else { return nil }
+        return KeyRecord(db: db, key: key, value: value, expireAtMs: e.expireAtMs,
+                         metadata: RecordMetadata(encoding: encoding, typeByte: 0))
+    }
+
     // MARK: Conversions
 
     static func obj(from v: Value) -> Obj {

@@ -38,23 +38,7 @@ public struct DiffReport {
 
     public func text() -> String {
         var out: [String] = []
-        for k in result.keys {
-            let name = "db\(k.db) \(Quoting.redisCLI(k.key, limit: 80))"
-            switch k.kind {
-            case .added:
-                out.append(paint(.added, "+ \(name) (\(k.typeB?.rawValue ?? "?"))") + detailSuffix(k))
-            case .removed:
-                out.append(paint(.removed, "- \(name) (\(k.typeA?.rawValue ?? "?"))") + detailSuffix(k))
-            case .changed:
-                var parts: [String] = []
-                if k.aspects.contains(.type) { parts.append("type \(k.typeA?.rawValue ?? "?") -> \(k.typeB?.rawValue ?? "?")") }
-                if k.aspects.contains(.value) { parts.append("value") }
-                if k.aspects.contains(.fieldTTL) { parts.append("field TTLs") }
-                if k.aspects.contains(.ttl) { parts.append("TTL") }
-                out.append(paint(.changed, "~ \(name) (\(k.typeB?.rawValue ?? "?")): " + parts.joined(separator: ", ")))
-                for d in k.details { out.append("    " + line(d)) }
-            }
-        }
+        for k in result.keys { out += lines(k) }
         if !result.metadata.isEmpty {
             out.append("metadata (not data):")
             for m in result.metadata {
@@ -64,6 +48,27 @@ public struct DiffReport {
         }
         out.append(summary())
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// One key's change: its `+`/`-`/`~` line, then its element details indented.
+    public func lines(_ k: KeyDiff) -> [String] {
+        var out: [String] = []
+        let name = "db\(k.db) \(Quoting.redisCLI(k.key, limit: 80))"
+        switch k.kind {
+        case .added:
+            out.append(paint(.added, "+ \(name) (\(k.typeB?.rawValue ?? "?"))") + detailSuffix(k))
+        case .removed:
+            out.append(paint(.removed, "- \(name) (\(k.typeA?.rawValue ?? "?"))") + detailSuffix(k))
+        case .changed:
+            var parts: [String] = []
+            if k.aspects.contains(.type) { parts.append("type \(k.typeA?.rawValue ?? "?") -> \(k.typeB?.rawValue ?? "?")") }
+            if k.aspects.contains(.value) { parts.append("value") }
+            if k.aspects.contains(.fieldTTL) { parts.append("field TTLs") }
+            if k.aspects.contains(.ttl) { parts.append("TTL") }
+            out.append(paint(.changed, "~ \(name) (\(k.typeB?.rawValue ?? "?")): " + parts.joined(separator: ", ")))
+            for d in k.details { out.append("    " + line(d)) }
+        }
+        return out
     }
 
     private func detailSuffix(_ k: KeyDiff) -> String {
@@ -95,29 +100,34 @@ public struct DiffReport {
             + "\(r.unchanged + r.removed + changed) keys in A, \(r.unchanged + r.added + changed) in B"
     }
 
+    /// One changed key as the JSONL output writes it.
+    public static func json(_ k: KeyDiff) -> JSONValue {
+        var aspects: [JSONValue] = []
+        if k.aspects.contains(.type) { aspects.append(.string("type")) }
+        if k.aspects.contains(.value) { aspects.append(.string("value")) }
+        if k.aspects.contains(.ttl) { aspects.append(.string("ttl")) }
+        if k.aspects.contains(.fieldTTL) { aspects.append(.string("field_ttl")) }
+        let details: [JSONValue] = k.details.map { d in
+            var o: [(String, JSONValue)] = [("op", .string(d.op.rawValue)), ("what", .string(d.what))]
+            if let n = d.name { o.append(("name", n)) }
+            if let a = d.a { o.append(("a", a)) }
+            if let b = d.b { o.append(("b", b)) }
+            return .object(o)
+        }
+        return .object([
+            ("db", .int(Int64(k.db))), ("key", .bytes(k.key)), ("change", .string(k.kind.rawValue)),
+            ("aspects", .array(aspects)),
+            ("type_a", k.typeA.map { .string($0.rawValue) } ?? .null), ("type_b", k.typeB.map { .string($0.rawValue) } ?? .null),
+            ("expire_ms_a", k.expireA.map { .int($0) } ?? .null), ("expire_ms_b", k.expireB.map { .int($0) } ?? .null),
+            ("details", .array(details)),
+        ])
+    }
+
     /// One JSON object per changed key (and per metadata difference); shape in the README.
     public func jsonl() -> [UInt8] {
         let out = OutputBuffer()
         for k in result.keys {
-            var aspects: [JSONValue] = []
-            if k.aspects.contains(.type) { aspects.append(.string("type")) }
-            if k.aspects.contains(.value) { aspects.append(.string("value")) }
-            if k.aspects.contains(.ttl) { aspects.append(.string("ttl")) }
-            if k.aspects.contains(.fieldTTL) { aspects.append(.string("field_ttl")) }
-            let details: [JSONValue] = k.details.map { d in
-                var o: [(String, JSONValue)] = [("op", .string(d.op.rawValue)), ("what", .string(d.what))]
-                if let n = d.name { o.append(("name", n)) }
-                if let a = d.a { o.append(("a", a)) }
-                if let b = d.b { o.append(("b", b)) }
-                return .object(o)
-            }
-            let record: JSONValue = .object([
-                ("db", .int(Int64(k.db))), ("key", .bytes(k.key)), ("change", .string(k.kind.rawValue)),
-                ("aspects", .array(aspects)),
-                ("type_a", k.typeA.map { .string($0.rawValue) } ?? .null), ("type_b", k.typeB.map { .string($0.rawValue) } ?? .null),
-                ("expire_ms_a", k.expireA.map { .int($0) } ?? .null), ("expire_ms_b", k.expireB.map { .int($0) } ?? .null),
-                ("details", .array(details)),
-            ])
+            let record = Self.json(k)
             record.write(to: out)
             out.append(UInt8(ascii: "\n"))
         }

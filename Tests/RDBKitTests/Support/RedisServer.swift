@@ -64,6 +64,14 @@ final class RedisServer {
         try? FileManager.default.removeItem(at: dir)
     }
 
+    /// Kills the server with SIGKILL, as a crash does, keeping its directory (removed by `stop`).
+    func crash() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
     /// Runs redis-cli against this server; returns its trimmed output.
     @discardableResult
     func cli(_ args: String..., input: Data? = nil) throws -> String {

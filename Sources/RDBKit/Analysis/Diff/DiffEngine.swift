@@ -142,6 +142,35 @@ public struct DiffEngine {
         return result
     }
 
+    /// How one key differs between two records in hand (either absent), nil when it does not:
+    /// the comparison `diff` makes for each key, for callers that hold both sides already.
+    public func diff(_ a: KeyRecord?, _ b: KeyRecord?) -> KeyDiff? {
+        guard let r = a ?? b else { return nil }
+        var d: KeyDiff
+        switch (a, b) {
+        case let (a?, b?):
+            var aspects: KeyDiff.Aspects = []
+            if a.value.type != b.value.type { aspects.insert(.type) }
+            if !ttlEqual(a.expireAtMs, b.expireAtMs) { aspects.insert(.ttl) }
+            if !aspects.contains(.type) {
+                let (da, db) = (ValueDigest(a.value), ValueDigest(b.value))
+                if da.value != db.value { aspects.insert(.value) }
+                if !options.ignoreTTL && da.fieldTTLs != db.fieldTTLs { aspects.insert(.fieldTTL) }
+            }
+            guard !aspects.isEmpty else { return nil }
+            d = KeyDiff(db: r.db, key: r.key, kind: .changed, aspects: aspects)
+            d.typeA = a.value.type; d.typeB = b.value.type; d.expireA = a.expireAtMs; d.expireB = b.expireAtMs
+        case (nil, _):
+            d = KeyDiff(db: r.db, key: r.key, kind: .added)
+            d.typeB = r.value.type; d.expireB = r.expireAtMs
+        case (_, nil):
+            d = KeyDiff(db: r.db, key: r.key, kind: .removed)
+            d.typeA = r.value.type; d.expireA = r.expireAtMs
+        }
+        describe(&d, a: a, b: b)
+        return d.kind == .changed && d.aspects.isEmpty ? nil : d
+    }
+
     private func read(_ path: String, _ handle: (RDBEvent) throws -> Void) throws {
         try DatasetSource.read(path, rdb: RDBReader.Options(allowNewer: options.allowNewer), handle)
     }

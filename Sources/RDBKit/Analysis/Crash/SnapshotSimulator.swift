@@ -1,0 +1,187 @@
+/// Replays the save-point rule of `serverCron` (format.md §8.2) over a `WriteTimeline`: 10 Hz
+/// ticks, save points tested in order with the first match winning, `unixtime - lastsave >
+/// seconds` strictly, `lastsave` = when the parent notices completion, `dirty -=
+/// dirty_before_bgsave` on success, a 5 s retry delay after a failure, no new save while a
+/// child runs.
+///
+/// Commands of one second are not ordered against the ticks of that second, so the rule runs
+/// three times, differing only in how many of the fork second's writes precede the fork:
+/// `early` none (or none after the write that reached the threshold), `expected` one tick's
+/// share (100 ms of a second whose writes are spread evenly: a due save forks at the first
+/// tick), `late` all of them. A snapshot holds every write before the smallest cut and none
+/// after the largest; `expected` is the likely case.
+public struct SnapshotSimulator: Sendable {
+    public struct Snapshot: Sendable, Equatable {
+        public var forkMs: Int64
+        /// Entries before this index are in the file.
+        public var cut: Int
+        /// The file is renamed into place.
+        public var doneMs: Int64
+        /// The parent notices (sets `lastsave`).
+        public var noticedMs: Int64
+        public var succeeded: Bool
+        /// The changes the file holds beyond the previous save (`dirty_before_bgsave`).
+        public var dirty: Int64
+        /// Forked at a given snapshot's ctime rather than by a save point.
+        public var observed: Bool
+    }
+
+    public struct Settings: Sendable {
+        public var savePoints: [PersistencePolicy.SavePoint]
+        /// `lastsave` at the start of the history (start-up or the last save before it), Unix seconds.
+        public var startedSeconds: Int64
+        /// Fork times of snapshots known to have been taken (their `ctime`), Unix seconds:
+        /// before the last of them, only these fork.
+        public var observedForks: [Int64] = []
+        /// The first snapshot forked at or after each of these times (ms) fails.
+        public var failuresMs: [Int64] = []
+        /// How long a snapshot takes, from the AOF bytes so far; nil estimates.
+        public var durationMs: Int64?
+        /// Simulate up to here (Unix seconds) even after the last write.
+        public var untilSeconds: Int64
+        public init(savePoints: [PersistencePolicy.SavePoint], startedSeconds: Int64, untilSeconds: Int64) {
+            self.savePoints = savePoints; self.startedSeconds = startedSeconds; self.untilSeconds = untilSeconds
+        }
+    }
+
+    public let early: [Snapshot]
+    public let expected: [Snapshot]
+    public let late: [Snapshot]
+    public let settings: Settings
+
+    /// Snapshot duration estimate: 1 ms for the fork plus the dataset (its AOF bytes so far as a
+    /// proxy) written at 200 MB/s.
+    public static func estimatedDurationMs(bytes: Int64) -> Int64 { 1 + bytes / 200_000 }
+
+    /// The `ctime` AUX field of an RDB (Unix seconds): when the snapshot's child began, nil
+    /// when the file has none. Reads only the AUX fields before the first key.
+    public static func creationTime(ofRDB path: String) throws -> Int64? {
+        let reader = try RDBReader(path: path)
+        while let event = try reader.next() {
+            switch event {
+            case .header, .warning: continue
+            case .aux(let name, let value):
+                if name == Array("ctime".utf8) { return Int64(String(decoding: value, as: UTF8.self)) }
+            default: return nil
+            }
+        }
+        return nil
+    }
+
+    public init(timeline: WriteTimeline, settings: Settings) {
+        self.settings = settings
+        early = Self.run(timeline, settings, share: 0)
+        expected = Self.run(timeline, settings, share: 0.1)
+        late = Self.run(timeline, settings, share: 1)
+    }
+
+    private static func second(_ ms: Int64) -> Int64 { ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000) }
+
+    /// `share`: the part of the fork second's writes (after the one that made it due) that
+    /// precede the fork.
+    private static func run(_ timeline: WriteTimeline, _ s: Settings, share: Double) -> [Snapshot] {
+        let early = share == 0
+        let entries = timeline.entries
+        let n = entries.count
+        // Where each command sits for this variant: an unknown bound falls back to the other.
+        func sec(_ i: Int) -> Int64 {
+            let e = entries[i]
+            let t = early ? (e.loMs != Int64.min ? e.loMs : e.hiMs) : (e.hiMs != Int64.max ? e.hiMs : e.loMs)
+            return t == Int64.min || t == Int64.max ? s.startedSeconds : max(Self.second(t), s.startedSeconds)
+        }
+        var out: [Snapshot] = []
+        var dirty: Int64 = 0
+        var lastsave = s.startedSeconds
+        var lastTry = Int64.min / 2
+        var statusOK = true
+        var child: Snapshot?
+        var failures = s.failuresMs.sorted()
+        let observed = s.observedForks.sorted()
+        let lastObserved = observed.last
+        var i = 0
+        var now = s.startedSeconds
+
+        func bytes(before cut: Int) -> Int64 {
+            cut > 0 ? entries[cut - 1].bytesSoFar : 0
+        }
+        /// `offsetMs`: where in the second the fork happens; `noticeMs`: the parent's delay.
+        func fork(at second: Int64, cut: Int, offsetMs: Int64 = 0, noticeMs: Int64 = 0) {
+            let forkMs = second * 1000 + offsetMs
+            let duration = s.durationMs ?? estimatedDurationMs(bytes: bytes(before: cut))
+            var ok = true
+            if let f = failures.first, f <= forkMs { failures.removeFirst(); ok = false }
+            let done = forkMs + duration
+            child = Snapshot(forkMs: forkMs, cut: cut, doneMs: done, noticedMs: done + noticeMs,
+                             succeeded: ok, dirty: dirty, observed: lastObserved.map { second <= $0 } ?? false)
+            lastTry = second
+        }
+        func ruleFires(at second: Int64) -> Bool {
+            if let lastObserved, second <= lastObserved { return observed.contains(second) }
+            for p in s.savePoints where dirty >= p.changes && second - lastsave > p.seconds {
+                return statusOK || second - lastTry > 5
+            }
+            return false
+        }
+        func finishChild(upTo t: Int64) {
+            guard let c = child, Self.second(c.noticedMs) <= t else { return }
+            if c.succeeded {
+                dirty -= c.dirty
+                lastsave = Self.second(c.noticedMs)
+                statusOK = true
+            } else {
+                statusOK = false
+            }
+            out.append(c)
+            child = nil
+        }
+        /// The next second anything can happen in, after `now`.
+        func nextSecond() -> Int64? {
+            var next: [Int64] = []
+            if i < n { next.append(sec(i)) }
+            if let c = child { next.append(Self.second(c.noticedMs)) }
+            else {
+                if let lastObserved, now < lastObserved {
+                    if let o = observed.first(where: { $0 > now }) { next.append(o) }
+                } else {
+                    for p in s.savePoints where dirty >= p.changes {
+                        var t = lastsave + p.seconds + 1
+                        if !statusOK { t = max(t, lastTry + 6) }
+                        next.append(t)
+                    }
+                }
+            }
+            guard let m = next.filter({ $0 > now }).min(), m <= max(s.untilSeconds, i < n ? sec(i) : Int64.min) else { return nil }
+            return m
+        }
+
+        while true {
+            finishChild(upTo: now)
+            let first = i
+            var end = i
+            while end < n && sec(end) == now { end += 1 }
+            let lag = Int((Double(end - first) * share).rounded(.up))
+            let dueAtStart = child == nil && ruleFires(at: now)
+            var forkAt: Int? = dueAtStart ? min(first + lag, end) : nil
+            func forkNow() {
+                // Due at the second's start: the first tick (100 ms in); due after a write: where
+                // the cut falls if the second's writes are spread evenly.
+                let offset: Int64 = early ? 0 : dueAtStart ? 100 : min(999, Int64(1000 * (i - first) / max(end - first, 1)))
+                fork(at: now, cut: i, offsetMs: offset, noticeMs: early || !dueAtStart ? 0 : 100)
+                forkAt = nil
+            }
+            while i < end {
+                if let f = forkAt, i >= f, child == nil { forkNow() }
+                dirty += Int64(entries[i].dirty)
+                i += 1
+                finishChild(upTo: now)
+                if forkAt == nil && child == nil && entries[i - 1].dirty > 0 && ruleFires(at: now) { forkAt = min(i + lag, end) }
+            }
+            if forkAt != nil && child == nil { forkNow() }
+            finishChild(upTo: now)
+            guard let next = nextSecond() else { break }
+            now = next
+        }
+        if let c = child { out.append(c) }
+        return out
+    }
+}

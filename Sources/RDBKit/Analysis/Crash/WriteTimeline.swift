@@ -1,0 +1,162 @@
+/// The timed write history of an AOF, built in one replay pass and kept compact: per command
+/// its place in the file (to read it again), database, time window, `dirty` increment (§8.3)
+/// and the keys it changed (interned). No arguments are kept.
+public final class WriteTimeline {
+    /// One command of the AOF.
+    public struct Entry: Sendable {
+        /// Index into `parts`.
+        public var part: Int32
+        public var offset: Int64
+        public var db: Int32
+        /// What `server.dirty` grew by (an EXEC carries its transaction's).
+        public var dirty: Int32
+        /// When it was written, as far as the evidence says: within [loMs, hiMs].
+        public var loMs: Int64
+        public var hiMs: Int64
+        /// Its changed keys: `keyIDs[keyStart..<keyStart+keyCount]`.
+        public var keyStart: Int
+        public var keyCount: Int32
+        /// SELECT, MULTI and EXEC: framing, not writes of their own.
+        public var isFraming: Bool
+        /// AOF bytes read up to and including this command (the base file included): a proxy of
+        /// the dataset's size for the snapshot-duration estimate.
+        public var bytesSoFar: Int64
+    }
+
+    /// How the command times were established.
+    public enum Timing: Sendable, Equatable {
+        /// `#TS:` annotations: each command's second is known.
+        case annotated(annotations: Int)
+        /// No annotations: times bounded only by file evidence (`notes` says which).
+        case evidence
+    }
+
+    public private(set) var entries: [Entry] = []
+    public private(set) var keys: [Replayer.KeyRef] = []
+    public private(set) var keyIDs: [Int32] = []
+    public let parts: [AOFPart]
+    public let path: String
+    public let readerOptions: AOFReader.Options
+    public private(set) var timing: Timing = .evidence
+    /// What the time windows rest on, for the report.
+    public private(set) var notes: [String] = []
+    /// Keys in the RDB preamble or base the history starts from.
+    public private(set) var baseKeys = 0
+    /// `ctime` of that base (Unix seconds), when it has one.
+    public private(set) var baseCreated: Int64?
+    public private(set) var warnings: [AOFWarning] = []
+    public private(set) var tails: [AOFTail] = []
+
+    /// Reads and replays `path` once. Throws `AOFError` or `ReplayError`.
+    public init(path: String, options: AOFReader.Options = .init()) throws {
+        self.path = path
+        readerOptions = options
+        let reader = try AOFReader(path: path, options: options)
+        parts = reader.layout.parts
+        let replayer = Replayer(options: Replayer.Options(skipUnsupported: true))
+        var keyIndex: [Replayer.KeyRef: Int32] = [:]
+        var annotations = 0
+        var part: Int32 = -1
+        var bytes: Int64 = 0
+        var previousSize: Int64 = 0
+        var firstTimeMs: Int64?
+        try reader.read { event in
+            switch event {
+            case .file(let p):
+                part += 1
+                bytes += previousSize
+                previousSize = p.size ?? 0
+                _ = try replayer.apply([Array("SELECT".utf8), Array("0".utf8)], timeMs: nil)
+            case .rdb(.key(let r)):
+                replayer.dataset.load(r)
+                baseKeys += 1
+            case .rdb(.function(let f)):
+                replayer.dataset.load(f)
+            case .rdb(.aux(let name, let value)):
+                if name == Array("ctime".utf8), let t = Int64(String(decoding: value, as: UTF8.self)) { baseCreated = t }
+            case .timestamp(let s, _):
+                annotations += 1
+                if firstTimeMs == nil { firstTimeMs = s * 1000 }
+            case .command(let c):
+                let timeMs = c.timeSeconds.map { $0 * 1000 }
+                let outcome = try replayer.apply(c.arguments.map { Array($0) }, timeMs: timeMs)
+                let start = keyIDs.count
+                for k in outcome.keys {
+                    let id: Int32
+                    if let known = keyIndex[k] { id = known } else {
+                        guard keys.count < Int(Int32.max) else {
+                            throw CrashError(.history, where: "\(c.file) offset \(c.offset)", message: "more than 2^31 distinct keys: too many to track")
+                        }
+                        id = Int32(keys.count); keys.append(k); keyIndex[k] = id
+                    }
+                    keyIDs.append(id)
+                }
+                let framing = c.isNamed("SELECT") || c.isNamed("MULTI") || c.isNamed("EXEC")
+                let lo = timeMs ?? Int64.min
+                let hi = timeMs.map { $0 + 999 } ?? Int64.max
+                entries.append(Entry(part: part, offset: c.offset, db: Int32(c.db), dirty: Int32(clamping: outcome.dirty),
+                                     loMs: lo, hiMs: hi, keyStart: start, keyCount: Int32(clamping: outcome.keys.count),
+                                     isFraming: framing, bytesSoFar: bytes + c.offset + c.byteCount))
+            case .tail(let t):
+                tails.append(t)
+                if t.kind == .openTransaction { _ = replayer.discardTransaction() }
+            case .warning(let w):
+                warnings.append(w)
+            default:
+                break
+            }
+        }
+        if annotations > 0 { timing = .annotated(annotations: annotations) }
+        bound(firstAnnotatedMs: firstTimeMs)
+    }
+
+    /// Fills in the windows the annotations leave open: before the first annotation a command
+    /// precedes that second; without any, each file's commands lie between the base's ctime
+    /// (or the previous file's modification time) and the file's own modification time.
+    private func bound(firstAnnotatedMs: Int64?) {
+        let mtimes = parts.map { AOFLayout.modificationTime($0.path) }
+        var lower = baseCreated.map { $0 * 1000 } ?? Int64.min
+        var fileLower = [Int64](repeating: lower, count: parts.count)
+        for (i, m) in mtimes.enumerated() {
+            fileLower[i] = lower
+            // The next incr file is opened when this one is closed; a base is written while the
+            // following incr file already receives commands, so it bounds nothing.
+            if let m, parts[i].role == .incr { lower = max(lower, m * 1000) }
+        }
+        var untimed = 0
+        for i in entries.indices where entries[i].loMs == Int64.min {
+            untimed += 1
+            let p = Int(entries[i].part)
+            entries[i].loMs = fileLower[p]
+            var hi = mtimes[p].map { $0 * 1000 + 999 } ?? Int64.max
+            if let first = firstAnnotatedMs { hi = min(hi, first + 999) }
+            entries[i].hiMs = hi
+        }
+        switch timing {
+        case .annotated(let n):
+            notes.append("\(n) #TS: annotations: each command's time is known to the second (commands of one second are not ordered in time)")
+            if untimed > 0 { notes.append("\(untimed) commands precede the first annotation: timed only as before it") }
+        case .evidence:
+            var evidence: [String] = []
+            if let c = baseCreated { evidence.append("the base RDB's ctime \(UTCTime.iso(seconds: c))") }
+            if mtimes.contains(where: { $0 != nil }) { evidence.append("file modification times") }
+            evidence.append("manifest order")
+            notes.append("no #TS: annotations (aof-timestamp-enabled no): command times are bounded only by "
+                         + evidence.joined(separator: ", ") + "; every conclusion below carries that uncertainty")
+        }
+    }
+
+    public var count: Int { entries.count }
+
+    /// The keys entry `i` changed.
+    public func keys(of i: Int) -> ArraySlice<Int32> {
+        let e = entries[i]
+        return keyIDs[e.keyStart..<e.keyStart + Int(e.keyCount)]
+    }
+
+    /// The first and last instants the history can be placed at (ms), when known.
+    public var span: (first: Int64, last: Int64)? {
+        guard let f = entries.first(where: { $0.loMs != Int64.min }), let l = entries.last(where: { $0.hiMs != Int64.max }) else { return nil }
+        return (f.loMs, l.hiMs)
+    }
+}

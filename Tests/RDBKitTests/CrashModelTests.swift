@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+@testable import RDBKit
+
+/// The crash model on histories written the way redis-server 7.0.15 writes a timestamped AOF
+/// (`#TS:` line, then SELECT, then the command; format.md §7.4).
+@Suite struct CrashModelTests {
+    /// Unix seconds of 2024-11-23 at a time of day.
+    static func at(_ h: Int64, _ m: Int64, _ s: Int64 = 0) -> Int64 { 1_732_320_000 + h * 3600 + m * 60 + s }
+    static func ms(_ h: Int64, _ m: Int64, _ s: Int64 = 0, _ milli: Int64 = 0) -> Int64 { at(h, m, s) * 1000 + milli }
+
+    /// The RDB notes' example: a write saved by the 10:00 snapshot, then SET A 10:01, SET B
+    /// 10:02, SET C 10:03. The server started 15 minutes before the snapshot, so
+    /// `save 900 1` forks it at 10:00:00 (the first second more than 900 s after start-up).
+    static func notesHistory() throws -> (ScratchDirectory, String) {
+        let dir = try ScratchDirectory()
+        var bytes: [UInt8] = []
+        bytes += Array("#TS:\(at(9, 44, 59))\r\n".utf8) + resp("SELECT", "0") + resp("SET", "X", "0")
+        bytes += Array("#TS:\(at(10, 1))\r\n".utf8) + resp("SET", "A", "1")
+        bytes += Array("#TS:\(at(10, 2))\r\n".utf8) + resp("SET", "B", "2")
+        bytes += Array("#TS:\(at(10, 3))\r\n".utf8) + resp("SET", "C", "3")
+        return (dir, try dir.write("appendonly.aof", bytes))
+    }
+
+    static let notesSave = [PersistencePolicy.SavePoint(seconds: 900, changes: 1), .init(seconds: 300, changes: 10),
+                            .init(seconds: 60, changes: 10000)]
+
+    static func model(_ path: String, _ policy: PersistencePolicy, failure: PersistencePolicy.Failure = .power,
+                      bgsaveMs: Int64? = nil) throws -> CrashModel {
+        var s = CrashModel.Settings(policy: policy, failure: failure)
+        s.startedSeconds = at(9, 44, 59)
+        s.bgsaveMs = bgsaveMs
+        return CrashModel(timeline: try WriteTimeline(path: path), settings: s)
+    }
+
+    /// The lost keys' names with their classes.
+    static func lost(_ m: CrashModel, _ o: CrashModel.Outcome) -> [String: LossClass] {
+        Dictionary(uniqueKeysWithValues: o.keys.map { (String(decoding: m.timeline.keys[Int($0.id)].key, as: UTF8.self), $0.loss) })
+    }
+
+    @Test func rdbOnlyCrashAt1004LosesExactlyABC() throws {
+        let (dir, path) = try Self.notesHistory()
+        let m = try Self.model(path, PersistencePolicy(savePoints: Self.notesSave))
+        let o = m.evaluate(atMs: Self.ms(10, 4))
+        #expect(Self.lost(m, o) == ["A": .certain, "B": .certain, "C": .certain])
+        #expect(o.count(.certain) == 3 && o.lostWrites == 3)
+        #expect(o.snapshot.early?.forkMs == Self.ms(10, 0))
+        #expect(o.snapshot.late?.cut == 2)
+        _ = dir
+    }
+
+    @Test func appendfsyncAlwaysLosesNothing() throws {
+        let (dir, path) = try Self.notesHistory()
+        let m = try Self.model(path, PersistencePolicy(savePoints: Self.notesSave, appendOnly: true, appendFsync: .always))
+        let o = m.evaluate(atMs: Self.ms(10, 4))
+        #expect(o.keys.isEmpty && o.lostWrites == 0)
+        #expect(o.source == .aof)
+        _ = dir
+    }
+
+    @Test func everysecPowerLossInsideTheLastSecondLosesOnlyThatSecondsWrite() throws {
+        let (dir, path) = try Self.notesHistory()
+        let m = try Self.model(path, PersistencePolicy(savePoints: [], appendOnly: true, appendFsync: .everysec))
+        // C's second has fully passed at .999: it was written, after the second's fsync began.
+        #expect(Self.lost(m, m.evaluate(atMs: Self.ms(10, 3, 0, 999))) == ["C": .likely])
+        // At .5, C may also have come after the crash.
+        #expect(Self.lost(m, m.evaluate(atMs: Self.ms(10, 3, 0, 500))) == ["C": .possible])
+        // A second later only a delayed fsync (the 2 s worst case) loses it; two seconds later nothing.
+        #expect(Self.lost(m, m.evaluate(atMs: Self.ms(10, 3, 1, 500))) == ["C": .possible])
+        #expect(Self.lost(m, m.evaluate(atMs: Self.ms(10, 3, 2, 500))).isEmpty)
+        _ = dir
+    }
+
+    @Test func aKilledProcessLosesNoWriteTheAOFHoldsButEverysecsPostponedOnes() throws {
+        let (dir, path) = try Self.notesHistory()
+        let m = try Self.model(path, PersistencePolicy(savePoints: [], appendOnly: true, appendFsync: .no), failure: .process)
+        #expect(m.evaluate(atMs: Self.ms(10, 3, 0, 999)).keys.isEmpty)
+        // everysec holds a write back while a slow fsync runs, up to 2 s: a kill may lose that.
+        let e = try Self.model(path, PersistencePolicy(savePoints: [], appendOnly: true, appendFsync: .everysec), failure: .process)
+        #expect(Self.lost(e, e.evaluate(atMs: Self.ms(10, 3, 1, 500))) == ["C": .possible])
+        #expect(Self.lost(e, e.evaluate(atMs: Self.ms(10, 3, 3))).isEmpty)
+        _ = dir
+    }
+
+    @Test func crashBeforeAnySnapshotLosesEveryWriteSinceStartUp() throws {
+        let (dir, path) = try Self.notesHistory()
+        let m = try Self.model(path, PersistencePolicy(savePoints: Self.notesSave))
+        let o = m.evaluate(atMs: Self.ms(9, 50))
+        #expect(Self.lost(m, o) == ["X": .certain])
+        #expect(o.snapshot.early == nil && o.snapshot.late == nil)
+        _ = dir
+    }
+
+    @Test func crashDuringASnapshotFallsBackToThePreviousFile() throws {
+        let (dir, path) = try Self.notesHistory()
+        let m = try Self.model(path, PersistencePolicy(savePoints: Self.notesSave), bgsaveMs: 30_000)
+        let o = m.evaluate(atMs: Self.ms(10, 0, 10))
+        #expect(o.inProgress?.forkMs == Self.ms(10, 0))
+        #expect(Self.lost(m, o) == ["X": .certain])
+        // A killed process leaves the child running: its file may still land.
+        let k = try Self.model(path, PersistencePolicy(savePoints: Self.notesSave), failure: .process, bgsaveMs: 30_000)
+        #expect(Self.lost(k, k.evaluate(atMs: Self.ms(10, 0, 10))) == ["X": .possible])
+        _ = dir
+    }
+
+    @Test func crashExactlyAtAnAnnotatedSecondLeavesThatSecondsWritesUncertain() throws {
+        let (dir, path) = try Self.notesHistory()
+        let m = try Self.model(path, PersistencePolicy(savePoints: Self.notesSave))
+        #expect(Self.lost(m, m.evaluate(atMs: Self.ms(10, 3))) == ["A": .certain, "B": .certain, "C": .possible])
+        _ = dir
+    }
+
+    @Test func aFailedSnapshotIsRetriedAfterFiveSeconds() throws {
+        let (dir, path) = try Self.notesHistory()
+        var s = CrashModel.Settings(policy: PersistencePolicy(savePoints: Self.notesSave), failure: .power)
+        s.startedSeconds = Self.at(9, 44, 59)
+        s.failuresMs = [Self.ms(9, 59)]
+        let m = CrashModel(timeline: try WriteTimeline(path: path), settings: s)
+        #expect(m.snapshots.early.prefix(2).map(\.succeeded) == [false, true])
+        #expect(m.snapshots.early.prefix(2).map(\.forkMs) == [Self.ms(10, 0), Self.ms(10, 0, 6)])
+        _ = dir
+    }
+
+    @Test func withoutAnnotationsTimesComeFromTheFileAndStayUncertain() throws {
+        let dir = try ScratchDirectory()
+        let path = try dir.write("appendonly.aof", resp("SELECT", "0") + resp("SET", "A", "1") + resp("SET", "B", "2"))
+        let mtime = Self.at(10, 3)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: TimeInterval(mtime))], ofItemAtPath: path)
+        let timeline = try WriteTimeline(path: path)
+        #expect(timeline.timing == .evidence)
+        #expect(timeline.notes.first?.hasPrefix("no #TS: annotations") == true)
+        #expect(timeline.entries.map(\.hiMs) == [mtime * 1000 + 999, mtime * 1000 + 999, mtime * 1000 + 999])
+        var s = CrashModel.Settings(policy: PersistencePolicy(savePoints: [], appendOnly: true, appendFsync: .everysec), failure: .power)
+        s.startedSeconds = Self.at(9, 0)
+        let m = CrashModel(timeline: timeline, settings: s)
+        // Either write may be the last one before the crash: neither is certain either way.
+        #expect(Self.lost(m, m.evaluate(atMs: Self.ms(10, 3, 0, 500))) == ["A": .possible, "B": .possible])
+    }
+
+    @Test func theReportNamesTheLostCommandsAndWhatEachKeyLosesOnRecovery() throws {
+        let (dir, path) = try Self.notesHistory()
+        let m = try Self.model(path, PersistencePolicy(savePoints: Self.notesSave))
+        let o = m.evaluate(atMs: Self.ms(10, 4))
+        let d = try CrashDetails(model: m, outcome: o, limit: 2, keyLimit: 10)
+        #expect(d.commands.map(\.text) == ["SET \"A\" \"1\"", "SET \"B\" \"2\""])
+        #expect(d.keys.map { "\($0.diff.kind) \(String(decoding: $0.diff.key, as: UTF8.self))" } == ["added A", "added B", "added C"])
+        let text = CrashReport(model: m, outcome: o, details: d).text()
+        #expect(text.contains("lost writes: 3 (3 lost, 0 likely lost, 0 possibly lost)"))
+        #expect(text.contains("2024-11-23T10:01:00Z  db0  SET \"A\" \"1\"  [lost]"))
+        #expect(text.contains("… 1 more (--limit)"))
+        #expect(text.contains("+ db0 \"C\" (string) = \"3\"  [lost]"))
+        _ = dir
+    }
+
+    @Test func configFileSavePointsReplaceTheCompiledInList() throws {
+        let p = try PersistencePolicy.parseConfig("# comment\nsave 900 1\nsave 300 10\nappendonly yes\nappendfsync always\n")
+        #expect(p.savePoints == [.init(seconds: 900, changes: 1), .init(seconds: 300, changes: 10)])
+        #expect(p.appendOnly && p.appendFsync == .always)
+        #expect(try PersistencePolicy.parseConfig("save \"\"\n").savePoints.isEmpty)
+        #expect(try PersistencePolicy.parseConfig("port 6379\n").savePoints == PersistencePolicy.defaultSavePoints)
+        #expect(throws: CrashError.self) { try PersistencePolicy.parseConfig("appendfsync sometimes\n") }
+    }
+}
+
+extension CrashModelTests {
+    @Test func aGivenSnapshotsCtimePlacesTheFork() throws {
+        let (dir, path) = try Self.notesHistory()
+        // No start-up time: the snapshot taken at 10:02 is what anchors the saves.
+        var s = CrashModel.Settings(policy: PersistencePolicy(savePoints: Self.notesSave), failure: .power)
+        s.observedForks = [Self.at(10, 2, 30)]
+        let m = CrashModel(timeline: try WriteTimeline(path: path), settings: s)
+        let o = m.evaluate(atMs: Self.ms(10, 4))
+        #expect(Self.lost(m, o) == ["C": .certain])
+        #expect(m.snapshots.expected.first.map { ($0.observed, $0.cut) } ?? (false, 0) == (true, 4))
+        let rdb = try dir.write("dump.rdb", [])
+        var options = RDBWriter.Options(version: 10)
+        options.creationTime = Self.at(10, 2, 30)
+        _ = try Dataset().writeRDB(path: rdb, options: options, nowMs: nil, protecting: [])
+        #expect(try SnapshotSimulator.creationTime(ofRDB: rdb) == Self.at(10, 2, 30))
+    }
+}
