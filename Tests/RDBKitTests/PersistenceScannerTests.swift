@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test func theConfigurationIsReadAsTheServerReadsIt() {
-        let c = PersistenceConfig.parse(Array("# appendonly yes\nDBFILENAME 'a b.rdb'\nappendonly yes\nappendonly no\nappenddirname aofs\n".utf8))
+        let c = PersistenceConfig(RedisConfigFile(Array("# appendonly yes\nDBFILENAME 'a b.rdb'\nappendonly yes\nappendonly no\nappenddirname aofs\n".utf8)))
         #expect(c.dbfilename == "a b.rdb")
         #expect(c.appendonly == false, "the last one wins")
         #expect(c.appenddirname == "aofs")

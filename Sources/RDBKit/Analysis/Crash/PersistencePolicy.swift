@@ -56,22 +56,34 @@ public struct PersistencePolicy: Sendable, Equatable {
     /// `aof-timestamp-enabled`; other directives are ignored. Without `save` lines the
     /// compiled-in list applies, as 6.2+ and Valkey do (§8.4; before 6.2 it would be none).
     public static func parseConfig(_ text: String, name: String = "redis.conf") throws(CrashError) -> PersistencePolicy {
+        try policy(from: RedisConfigFile(Array(text.utf8)), name: name)
+    }
+
+    /// Reads and parses a `redis.conf` file.
+    public static func readConfig(path: String) throws(CrashError) -> PersistencePolicy {
+        let file: RedisConfigFile
+        do { file = try RedisConfigFile(path: path) } catch {
+            throw CrashError(.unreadable, where: path, message: error.found)
+        }
+        return try policy(from: file, name: path)
+    }
+
+    private static func policy(from file: RedisConfigFile, name: String) throws(CrashError) -> PersistencePolicy {
+        if let n = file.unparsableLines.first {
+            throw CrashError(.configuration, where: "\(name):\(n)", message: "unbalanced quotes")
+        }
         var policy = PersistencePolicy()
         var sawSave = false
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingWhitespace
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-            guard let directive = words.first?.lowercased() else { continue }
-            let args = Array(words.dropFirst()).map { $0.count >= 2 && $0.hasPrefix("\"") && $0.hasSuffix("\"") ? String($0.dropFirst().dropLast()) : $0 }
-            let place = "\(name):\(n + 1)"
+        for d in file.directives {
+            let place = "\(name):\(d.line)"
+            let args = d.arguments
             func yesNo() throws(CrashError) -> Bool {
                 guard args.count == 1, let v = ["yes": true, "no": false][args[0].lowercased()] else {
-                    throw CrashError(.configuration, where: place, message: "\(directive) takes yes or no")
+                    throw CrashError(.configuration, where: place, message: "\(d.name) takes yes or no")
                 }
                 return v
             }
-            switch directive {
+            switch d.name {
             case "save":
                 // The first save directive replaces the compiled-in list; later ones append.
                 if !sawSave { policy.savePoints = []; sawSave = true }
@@ -91,15 +103,6 @@ public struct PersistencePolicy: Sendable, Equatable {
         }
         if !sawSave { policy.notes.append("\(name) has no save lines: the compiled-in 3600 1 300 100 60 10000 applies (6.2 and later; earlier releases would have none)") }
         return policy
-    }
-
-    /// Reads and parses a `redis.conf` file (at most 4 MiB: configurations are small).
-    public static func readConfig(path: String) throws(CrashError) -> PersistencePolicy {
-        let bytes: [UInt8]
-        do { bytes = try AOFLayout.readHead(path, max: 4 << 20) } catch {
-            throw CrashError(.unreadable, where: path, message: error.found)
-        }
-        return try parseConfig(String(decoding: bytes, as: UTF8.self), name: path)
     }
 
     /// `save 900 1 300 10`, or `save ""`.
@@ -144,13 +147,4 @@ public struct CrashError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(place): \(message)" }
-}
-
-extension Substring {
-    var trimmingWhitespace: Substring {
-        var s = self
-        while let c = s.first, c == " " || c == "\t" || c == "\r" { s = s.dropFirst() }
-        while let c = s.last, c == " " || c == "\t" || c == "\r" { s = s.dropLast() }
-        return s
-    }
 }

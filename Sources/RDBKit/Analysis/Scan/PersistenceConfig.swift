@@ -18,32 +18,21 @@ public struct PersistenceConfig: Sendable, Equatable {
     public static func load(directory: String) -> PersistenceConfig {
         for name in fileNames {
             let path = AOFLayout.join(directory, name)
-            guard AOFLayout.fileSize(path) != nil, let bytes = try? AOFLayout.readHead(path, max: 4 << 20) else { continue }
-            var config = parse(bytes)
+            guard AOFLayout.fileSize(path) != nil, let file = try? RedisConfigFile(path: path) else { continue }
+            var config = PersistenceConfig(file)
             config.source = path
             return config
         }
         return PersistenceConfig()
     }
 
-    /// Lines as the server reads them: `#` comments, arguments split like `sdssplitargs`,
-    /// names in any case, the last occurrence winning. A file read means `appendonly` is
-    /// known: the default `no` unless it says otherwise.
-    public static func parse(_ bytes: [UInt8]) -> PersistenceConfig {
-        var config = PersistenceConfig()
-        config.appendonly = false
-        for line in bytes.split(separator: 0x0A) {
-            guard let words = AOFManifest.splitArguments(Array(line)), words.count == 2,
-                  words[0].first != UInt8(ascii: "#") else { continue }
-            let value = String(decoding: words[1], as: UTF8.self)
-            switch String(decoding: words[0].map(asciiUpper), as: UTF8.self) {
-            case "DBFILENAME": config.dbfilename = value
-            case "APPENDFILENAME": config.appendfilename = value
-            case "APPENDDIRNAME": config.appenddirname = value
-            case "APPENDONLY": config.appendonly = value.lowercased() == "yes"
-            default: break
-            }
-        }
-        return config
+    /// The last occurrence of each setting wins, as in the server. A file read means
+    /// `appendonly` is known: the default `no` unless it says otherwise.
+    public init(_ file: RedisConfigFile) {
+        func one(_ name: String) -> String? { file.last(name).flatMap { $0.count == 1 ? $0[0] : nil } }
+        dbfilename = one("dbfilename") ?? dbfilename
+        appendfilename = one("appendfilename") ?? appendfilename
+        appenddirname = one("appenddirname") ?? appenddirname
+        appendonly = one("appendonly")?.lowercased() == "yes"
     }
 }
