@@ -49,6 +49,17 @@ public struct PlanCandidate: Sendable {
         return out
     }
 
+    /// A server's own configuration as a candidate: its `redis.conf`'s persistence directives.
+    public static func readConfig(path: String) throws(CrashError) -> PlanCandidate {
+        let bytes: [UInt8]
+        do { bytes = try AOFLayout.readHead(path, max: 4 << 20) } catch {
+            throw CrashError(.unreadable, where: path, message: error.found)
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return PlanCandidate(name: "this server (\(path))", policy: try PersistencePolicy.parseConfig(text, name: path),
+                             rewrite: try AOFRewriteRule.parse(text, name: path))
+    }
+
     /// Reads and parses a candidates file (at most 4 MiB).
     public static func read(path: String) throws(CrashError) -> [PlanCandidate] {
         let bytes: [UInt8]

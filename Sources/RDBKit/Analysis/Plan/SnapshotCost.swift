@@ -10,12 +10,15 @@ public struct KeySizes: Sendable {
     public var bytes: [Replayer.KeyRef: Int64] = [:]
     /// Keys, values, TTL entries and the databases' hash tables.
     public var totalBytes: Int64 = 0
+    /// The RDB file's size, when read from one.
+    public var fileBytes: Int64?
 
     public init() {}
 
     /// Models every key of an RDB (one pass). Throws `RDBError`.
     public init(rdb path: String, model: MemoryModel = MemoryModel()) throws {
         let reader = try RDBReader(path: path)
+        fileBytes = AOFLayout.fileSize(path)
         var keys: [Int: (keys: Int, expires: Int)] = [:]
         while let event = try reader.next() {
             guard case .key(let r) = event else { continue }
