@@ -34,7 +34,7 @@ extension PlanReport {
     }
 
     private func tableSection() -> String {
-        var h = "<section><h2>Configurations</h2><table><thead><tr><th>configuration</th>"
+        var h = "<section><h2>Configurations</h2><div class=\"wide\"><table><thead><tr><th>configuration</th>"
         h += "<th class=\"n\">process: window max / p99</th><th class=\"n\">power: window max / p99</th><th class=\"n\">power: writes max / mean</th>"
         h += "<th class=\"n\">saves/h</th><th class=\"n\">fork</th><th class=\"n\">COW (largest save)</th><th class=\"n\">disk/h</th>"
         h += "<th class=\"n\">fsync/s</th><th class=\"n\">restart</th></tr></thead><tbody>"
@@ -53,7 +53,7 @@ extension PlanReport {
             ]
             h += "<tr><td>\(HTMLReport.escape(r.candidate.name))</td>" + cells.map { "<td class=\"n\">\(HTMLReport.escape($0))</td>" }.joined() + "</tr>"
         }
-        return h + "</tbody></table></section>\n"
+        return h + "</tbody></table></div></section>\n"
     }
 
     /// One small chart per configuration on a shared time axis and a shared scale, so the
@@ -76,14 +76,16 @@ extension PlanReport {
                 h += "<text x=\"\(Int(left))\" y=\"\(Int(ch) + 14)\" class=\"ax\">\(UTCTime.iso(ms: s.first))</text>"
                 h += "<text x=\"\(Int(w))\" y=\"\(Int(ch) + 14)\" text-anchor=\"end\" class=\"ax\">\(UTCTime.iso(ms: s.last))</text>"
             }
-            for l in r.loss {
+            // Power first: where both curves coincide the dashed process curve stays visible on top.
+            for l in r.loss.sorted(by: { $0.failure == .power && $1.failure != .power }) {
                 let points = l.curve.map { p -> String in
                     let x = left + (Double(p.ms) - t0) / (t1 - t0) * (w - left)
                     let y = ch - Double(p.worstWrites) / Double(top) * (ch - 4)
                     return "\(TextLayout.fixed(min(max(x, left), w), 1)),\(TextLayout.fixed(y, 1))"
                 }
                 let color = l.failure == .power ? Self.powerColor : Self.processColor
-                h += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(points.joined(separator: " "))\"/>"
+                let dash = l.failure == .power ? "" : " stroke-dasharray=\"5 3\""
+                h += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\"\(dash) points=\"\(points.joined(separator: " "))\"/>"
             }
             h += "</svg></div>"
         }
@@ -126,5 +128,6 @@ extension PlanReport {
     static let css = """
         .curve{display:flex;align-items:center;gap:8px;margin:4px 0}.cname{width:170px;font-size:12px;text-align:right;color:var(--fg)}
         .ax{font-size:10px;fill:#5d6675}.lbl{font-size:12px;fill:#1d2330}h3{font-size:14px;margin:14px 0 6px}
+        .wide{overflow-x:auto}.wide table td,.wide table th{padding:4px 6px;font-size:13px}
         """
 }

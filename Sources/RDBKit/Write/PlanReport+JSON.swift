@@ -11,6 +11,8 @@ extension PlanReport {
                     ("instants", .int(Int64(l.instants))),
                     ("writes_expected", Self.json(l.writes)), ("writes_worst", Self.json(l.worstWrites)),
                     ("window_seconds", Self.json(l.window)),
+                    // [ms, writes expected, writes worst, window ms]: every instant up to 400, then each stretch's worst.
+                    ("curve", .array(l.curve.map { .array([.int($0.ms), .int(Int64($0.writes)), .int(Int64($0.worstWrites)), .int($0.windowMs)]) })),
                 ]))
             }
             let s = r.snapshots
