@@ -75,3 +75,67 @@ import Testing
         #expect(lossy >= 6, "the instants compared include crashes that lose writes")
     }
 }
+
+/// Ground truth for the copy-on-write estimate: a real redis-server 7.0.15 holding a dataset of
+/// about 150 MB (DEBUG POPULATE: 200,000 keys of 512-byte values) runs a BGSAVE slowed by
+/// `rdb-key-save-delay` to a few seconds while a seeded workload overwrites random keys; the
+/// child's `rdb_last_cow_size` must lie within the range the estimate states for that save,
+/// computed from the AOF of the same period and the memory model of the saved RDB. The dataset
+/// is kept this size (not larger) so the three cases stay well under a minute together.
+@Suite(.serialized) struct PlanCopyOnWriteServerTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var seed: UInt64
+        /// SETs per second during the save.
+        var rate: Int
+        var testDescription: String { "seed \(seed), \(rate) writes/s" }
+    }
+
+    static let cases = [Case(seed: 1, rate: 400), Case(seed: 2, rate: 2000), Case(seed: 3, rate: 6000)]
+    static let keys = 200_000
+    static let valueSize = 512
+
+    static func integer(_ info: String, _ field: String) -> Int64? {
+        info.split(whereSeparator: \.isNewline).first { $0.hasPrefix(field + ":") }.flatMap { Int64($0.dropFirst(field.count + 1)) }
+    }
+
+    @Test(arguments: cases) func estimateBracketsTheMeasuredCopyOnWrite(_ c: Case) throws {
+        guard RedisServer.available else {
+            print("skipped: redis-server not installed")
+            return
+        }
+        // Uncompressed, the RDB reads fast in a debug build too (LZF decoding dominates there).
+        let server = try RedisServer(extraArguments: ["--appendonly", "yes", "--aof-timestamp-enabled", "yes", "--rdbcompression", "no"])
+        let conn = try server.connect()
+        _ = try server.cli("DEBUG", "POPULATE", "\(Self.keys)", "key", "\(Self.valueSize)")
+        // A negative delay sleeps 1 µs with probability 1/10 per key: a save of a few seconds.
+        _ = try server.cli("CONFIG", "SET", "rdb-key-save-delay", "-10")
+        var rng = VerifyMutationTests.Seeded(state: c.seed)
+        let value = [UInt8](repeating: UInt8(ascii: "x"), count: Self.valueSize)
+        let forkMs = CrashReportServerTests.wallMs()
+        _ = try conn.command(Array("BGSAVE".utf8))
+        var writes = 0
+        while Self.integer(try server.cli("INFO", "persistence"), "rdb_bgsave_in_progress") == 1 {
+            let batch = (0..<max(1, c.rate / 20)).map { _ in [Array("SET".utf8), Array("key:\(Int.random(in: 0..<Self.keys, using: &rng))".utf8), value] }
+            _ = try conn.pipeline(batch)
+            writes += batch.count
+            usleep(50_000)
+        }
+        let doneMs = CrashReportServerTests.wallMs()
+        let info = try server.cli("INFO", "persistence")
+        #expect(info.contains("rdb_last_bgsave_status:ok"))
+        let measured = try #require(Self.integer(info, "rdb_last_cow_size"))
+        let scratch = try ScratchDirectory()
+        let aof = scratch.path + "/appendonlydir"
+        try FileManager.default.copyItem(atPath: server.dir.appendingPathComponent("appendonlydir").path, toPath: aof)
+        let rdb = server.dir.appendingPathComponent("dump.rdb").path
+
+        let sizes = try KeySizes(rdb: rdb)
+        let timeline = try WriteTimeline(path: aof)
+        let estimate = CopyOnWriteEstimate(timeline: timeline, fromMs: forkMs, toMs: doneMs, sizes: sizes, datasetBytes: sizes.totalBytes)
+        print("COW \(c.testDescription): \(writes) writes in \(doneMs - forkMs) ms, measured \(measured), "
+              + "estimated \(estimate.lowBytes)-\(estimate.highBytes) (keys \(estimate.keys.sure) sure, \(estimate.keys.possible) possible), "
+              + "dataset \(sizes.totalBytes)")
+        #expect(estimate.lowBytes <= measured, "measured below the low end")
+        #expect(measured <= estimate.highBytes, "measured above the high end")
+    }
+}
