@@ -40,9 +40,16 @@ public struct PlanCandidate: Sendable {
                 throw CrashError(.configuration, where: place, message: "expected NAME: directive; directive; ...")
             }
             let directives = line[line.index(after: colon)...].split(separator: ";").joined(separator: "\n")
-            var policy = try PersistencePolicy.parseConfig(directives, name: place)
+            var policy: PersistencePolicy
+            let rewrite: AOFRewriteRule
+            do {
+                policy = try PersistencePolicy.parseConfig(directives, name: file)
+                rewrite = try AOFRewriteRule.parse(directives, name: file)
+            } catch {
+                // The directives share one line of the file: name that line.
+                throw CrashError(error.kind, where: place, message: error.message)
+            }
             policy.notes.removeAll()
-            let rewrite = try AOFRewriteRule.parse(directives, name: place)
             out.append(PlanCandidate(name: String(line[..<colon].trimmingWhitespace), policy: policy, rewrite: rewrite))
         }
         if out.isEmpty { throw CrashError(.configuration, where: file, message: "no candidate configurations") }
@@ -88,7 +95,7 @@ public struct AOFRewriteRule: Sendable, Equatable {
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let words = raw.trimmingWhitespace.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             guard words.count >= 1 else { continue }
-            let place = name.contains(":") ? name : "\(name):\(n + 1)"
+            let place = "\(name):\(n + 1)"
             switch words[0].lowercased() {
             case "auto-aof-rewrite-percentage":
                 guard words.count == 2, let p = Int64(words[1]), p >= 0 else {

@@ -97,8 +97,9 @@ public struct CopyOnWriteEstimate: Sendable, Equatable {
         }
         let datasetPages = max(1, datasetBytes / Self.pageBytes)
         let lowPages = pages(sure).reduce(0, +)
+        // Distinct pages among `lowPages` drawn at random from the dataset's.
         let spread = Double(max(datasetPages, lowPages))
-        let low = (spread * (1 - exp(-Double(lowPages) / spread))).rounded(.down)
+        let low = (spread * (1 - pow(1 - 1 / spread, Double(lowPages)))).rounded()
         let highPages = pages(possible).reduce(0) { $0 + $1 + 3 }
         lowBytes = Int64(low) * Self.pageBytes
         highBytes = min(highPages * Self.pageBytes, datasetBytes) + Self.baselineBytes
