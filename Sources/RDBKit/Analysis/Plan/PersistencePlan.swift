@@ -47,6 +47,12 @@ public struct PersistencePlan {
         if settings.sizes.totalBytes == 0 {
             assumptions.append("no --rdb: the dataset's memory and RDB size are taken as the AOF's \(aofBytes) bytes")
         }
+        var bgsaveMs = settings.bgsaveMs
+        if bgsaveMs == nil && settings.sizes.totalBytes > 0 {
+            // The child writes the dataset it holds: its modelled memory is a better measure than the AOF's bytes.
+            bgsaveMs = SnapshotSimulator.estimatedDurationMs(bytes: settings.sizes.totalBytes)
+            assumptions.append("a snapshot takes \(bgsaveMs ?? 0) ms: 1 ms fork + the modelled dataset at 200 MB/s (--bgsave-seconds to set)")
+        }
         var results: [Result] = []
         var notes: [String] = []
         for c in candidates {
@@ -55,11 +61,12 @@ public struct PersistencePlan {
             for f in PersistencePolicy.Failure.allCases {
                 var s = CrashModel.Settings(policy: c.policy, failure: f)
                 s.startedSeconds = settings.startedSeconds
-                s.bgsaveMs = settings.bgsaveMs
+                s.bgsaveMs = bgsaveMs
                 let m = CrashModel(timeline: timeline, settings: s)
                 loss.append(LossProfile(model: m))
                 model = model ?? m
-                if notes.isEmpty { notes = m.assumptions }
+                // A duration derived here is no --bgsave-seconds: its own note above says where it came from.
+                if notes.isEmpty { notes = m.assumptions.filter { settings.bgsaveMs != nil || !$0.hasPrefix("a snapshot takes") } }
             }
             guard let m = model else { continue }
             let snapshots = SnapshotCost(model: m, periodSeconds: periodSeconds, sizes: settings.sizes,
