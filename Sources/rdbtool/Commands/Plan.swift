@@ -125,7 +125,7 @@ struct Plan: ParsableCommand {
         settings.aofLoadBytesPerSecond = aofLoadMbps * 1e6
         if let rdb {
             do {
-                settings.sizes = try KeySizes(rdb: rdb)
+                settings.sizes = try KeySizes(rdb: rdb, keeping: Set(timeline.keys))
                 settings.rdbBytes = settings.sizes.fileBytes
             } catch { throw fail(rdb, error) }
         }
