@@ -117,6 +117,9 @@ struct Plan: ParsableCommand {
             Console.error("\(aof): the history has no timed commands (aof-timestamp-enabled yes writes #TS: annotations)")
             throw ExitCode(ExitStatus.damaged)
         }
+        if timeline.timing == .evidence {
+            Console.error("\(aof): warning: no #TS: annotations: every instant between the files' time bounds is evaluated, and the losses are as uncertain as those bounds")
+        }
         var settings = PersistencePlan.Settings()
         settings.startedSeconds = started.map { $0.ms / 1000 }
         settings.bgsaveMs = bgsaveSeconds.map { Int64(($0 * 1000).rounded()) }

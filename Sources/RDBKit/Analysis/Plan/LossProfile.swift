@@ -47,6 +47,12 @@ public struct LossProfile: Sendable {
         return stride(from: first * 1000 + 999, through: last * 1000 + 999, by: 1000)
     }
 
+    /// The number of those instants: the history's length in whole seconds.
+    public static func periodSeconds(of timeline: WriteTimeline) -> Int64 {
+        guard let span = timeline.span else { return 0 }
+        return floorSecond(span.last) - floorSecond(span.first) + 1
+    }
+
     static func floorSecond(_ ms: Int64) -> Int64 { ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000) }
 
     /// The loss a crash at `outcome.crashMs` causes, read off the model's outcome.

@@ -38,8 +38,7 @@ public struct PersistencePlan {
 
     public init(timeline: WriteTimeline, candidates: [PlanCandidate], settings: Settings) {
         self.timeline = timeline
-        let instants = LossProfile.instants(of: timeline)
-        periodSeconds = Double(instants.underestimatedCount)
+        periodSeconds = Double(LossProfile.periodSeconds(of: timeline))
         // Without an RDB, the AOF's bytes stand in for the dataset (as for the snapshot duration).
         let aofBytes = timeline.entries.last?.bytesSoFar ?? 0
         datasetBytes = settings.sizes.totalBytes > 0 ? settings.sizes.totalBytes : aofBytes
