@@ -13,7 +13,7 @@ struct RDBTool: ParsableCommand {
             front to back in bounded memory, from a path, standard input (-) or gzip (detected by its magic).
             """,
         subcommands: [Inspect.self, Dump.self, Verify.self, Diff.self, Memory.self, Top.self, Prefixes.self, Report.self,
-                      AOF.self, AOFToRDB.self, Scan.self, CrashReportCommand.self]
+                      AOF.self, AOFToRDB.self, Scan.self, CrashReportCommand.self, Plan.self]
     )
 
     static func main() {

@@ -56,7 +56,7 @@ public struct PersistencePolicy: Sendable, Equatable {
     /// `aof-timestamp-enabled`; other directives are ignored. Without `save` lines the
     /// compiled-in list applies, as 6.2+ and Valkey do (§8.4; before 6.2 it would be none).
     public static func parseConfig(_ text: String, name: String = "redis.conf") throws(CrashError) -> PersistencePolicy {
-        try policy(from: RedisConfigFile(Array(text.utf8)), name: name)
+        try parseConfig(RedisConfigFile(Array(text.utf8)), name: name)
     }
 
     /// Reads and parses a `redis.conf` file.
@@ -65,10 +65,10 @@ public struct PersistencePolicy: Sendable, Equatable {
         do { file = try RedisConfigFile(path: path) } catch {
             throw CrashError(.unreadable, where: path, message: error.found)
         }
-        return try policy(from: file, name: path)
+        return try parseConfig(file, name: path)
     }
 
-    private static func policy(from file: RedisConfigFile, name: String) throws(CrashError) -> PersistencePolicy {
+    public static func parseConfig(_ file: RedisConfigFile, name: String) throws(CrashError) -> PersistencePolicy {
         if let n = file.unparsableLines.first {
             throw CrashError(.configuration, where: "\(name):\(n)", message: "unbalanced quotes")
         }

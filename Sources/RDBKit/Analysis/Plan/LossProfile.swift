@@ -1,0 +1,85 @@
+/// The crash-loss model of `crash-report` asked at every instant of a period: a crash in each
+/// second of the history, taken at the second's last millisecond (when all of its writes have
+/// happened and the loss within that second is largest). The outcome at each instant comes
+/// from `CrashModel.evaluate(atMs:)`, the same call `crash-report` makes: no second model.
+public struct LossProfile: Sendable {
+    /// The loss of one crash instant.
+    public struct Point: Sendable, Equatable {
+        public var ms: Int64
+        /// Writes certainly or likely lost (the expected case).
+        public var writes: Int
+        /// Writes lost in the worst case the evidence allows (possibly lost ones included).
+        public var worstWrites: Int
+        /// From the earliest write lost in the worst case to the crash, ms; 0 when none is lost.
+        public var windowMs: Int64
+    }
+
+    /// Maximum, mean and 99th percentile (nearest rank) over the instants.
+    public struct Stats: Sendable, Equatable {
+        public var max: Double
+        public var mean: Double
+        public var p99: Double
+
+        public init(_ values: [Double]) {
+            guard !values.isEmpty else { max = 0; mean = 0; p99 = 0; return }
+            let sorted = values.sorted()
+            max = sorted[sorted.count - 1]
+            mean = values.reduce(0, +) / Double(values.count)
+            let rank = Int((0.99 * Double(sorted.count)).rounded(.up))
+            p99 = sorted[Swift.max(rank, 1) - 1]
+        }
+    }
+
+    public let failure: PersistencePolicy.Failure
+    public let instants: Int
+    public let writes: Stats
+    public let worstWrites: Stats
+    /// In seconds.
+    public let window: Stats
+    /// The loss over time, at most `curvePoints` points: each the worst instant of its stretch.
+    public let curve: [Point]
+
+    /// The crash instants of a history: the last millisecond of every second from the first
+    /// timed write's to the last's.
+    public static func instants(of timeline: WriteTimeline) -> StrideThrough<Int64> {
+        guard let span = timeline.span else { return stride(from: 0, through: -1, by: 1000) }
+        let first = floorSecond(span.first), last = floorSecond(span.last)
+        return stride(from: first * 1000 + 999, through: last * 1000 + 999, by: 1000)
+    }
+
+    /// The number of those instants: the history's length in whole seconds.
+    public static func periodSeconds(of timeline: WriteTimeline) -> Int64 {
+        guard let span = timeline.span else { return 0 }
+        return floorSecond(span.last) - floorSecond(span.first) + 1
+    }
+
+    static func floorSecond(_ ms: Int64) -> Int64 { ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000) }
+
+    /// The loss a crash at `outcome.crashMs` causes, read off the model's outcome.
+    public static func point(_ outcome: CrashModel.Outcome, timeline: WriteTimeline) -> Point {
+        let expected = outcome.count(.certain) + outcome.count(.likely)
+        var window: Int64 = 0
+        if let k = outcome.classes.firstIndex(where: { $0 != .none }) {
+            let e = timeline.entries[outcome.firstLost + k]
+            let from = e.loMs == Int64.min ? (timeline.span?.first ?? outcome.crashMs) : e.loMs
+            window = max(0, outcome.crashMs - from + 1)
+        }
+        return Point(ms: outcome.crashMs, writes: expected, worstWrites: outcome.lostWrites, windowMs: window)
+    }
+
+    public init(model: CrashModel, curvePoints: Int = 400) {
+        failure = model.settings.failure
+        var points: [Point] = []
+        for t in Self.instants(of: model.timeline) {
+            points.append(Self.point(model.evaluate(atMs: t), timeline: model.timeline))
+        }
+        instants = points.count
+        writes = Stats(points.map { Double($0.writes) })
+        worstWrites = Stats(points.map { Double($0.worstWrites) })
+        window = Stats(points.map { Double($0.windowMs) / 1000 })
+        let stretch = max(1, (points.count + curvePoints - 1) / max(curvePoints, 1))
+        curve = stride(from: 0, to: points.count, by: stretch).compactMap { start in
+            points[start..<min(start + stretch, points.count)].max { ($0.worstWrites, $0.windowMs) < ($1.worstWrites, $1.windowMs) }
+        }
+    }
+}

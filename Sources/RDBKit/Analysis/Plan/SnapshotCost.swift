@@ -1,0 +1,141 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The estimated memory of each key of a dataset (the keyspace report's memory model), keyed
+/// as the write history names keys, and the dataset's total.
+public struct KeySizes: Sendable {
+    public var bytes: [Replayer.KeyRef: Int64] = [:]
+    /// Keys, values, TTL entries and the databases' hash tables.
+    public var totalBytes: Int64 = 0
+    /// The RDB file's size, when read from one.
+    public var fileBytes: Int64?
+
+    public init() {}
+
+    /// Models every key of an RDB (one pass), keeping the sizes of `keeping` only (all when nil):
+    /// the keys a history writes, so memory follows the history's keys, not the dataset's.
+    /// Throws `RDBError`.
+    public init(rdb path: String, keeping: Set<Replayer.KeyRef>? = nil, model: MemoryModel = MemoryModel()) throws {
+        let reader = try RDBReader(path: path)
+        fileBytes = AOFLayout.fileSize(path)
+        var keys: [Int: (keys: Int, expires: Int)] = [:]
+        while let event = try reader.next() {
+            guard case .key(let r) = event else { continue }
+            let m = model.estimate(r).total
+            let ref = Replayer.KeyRef(db: r.db, key: r.key)
+            if keeping?.contains(ref) ?? true { bytes[ref] = m }
+            totalBytes += m
+            keys[r.db, default: (0, 0)].keys += 1
+            if r.expireAtMs != nil { keys[r.db, default: (0, 0)].expires += 1 }
+        }
+        totalBytes += keys.values.reduce(0) { $0 + MemoryModel.keyspaceBucketBytes(keys: $1.keys, expires: $1.expires) }
+    }
+}
+
+/// What a snapshot's copy-on-write costs, as a range. Which pages hold which keys is not
+/// knowable offline; the two ends rest on stated assumptions:
+/// - each key the history writes while the child runs touches `min(its modelled size, the
+///   bytes its writes carry)` (a SET rewrites the value, an RPUSH to a long list only its
+///   tail), at least one page;
+/// - low: those pages lie scattered at random over the dataset's pages, so two written keys
+///   share a page only by chance (a workload that writes keys created together, clustered in
+///   memory, can dirty fewer);
+/// - high: every written key dirties its own pages, one more where its allocation straddles a
+///   page boundary, the page of its dict entry and a dict bucket page, plus `baselineBytes` for
+///   the child's own buffers and the parent's client and AOF buffers; never more than the
+///   dataset plus that baseline.
+public struct CopyOnWriteEstimate: Sendable, Equatable {
+    public var lowBytes: Int64
+    public var highBytes: Int64
+    /// Distinct keys written (surely, possibly) during the save.
+    public var keys: (sure: Int, possible: Int)
+    public static let pageBytes: Int64 = 4096
+    public static let baselineBytes: Int64 = 4 << 20
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.lowBytes == b.lowBytes && a.highBytes == b.highBytes && a.keys == b.keys
+    }
+
+    /// Bytes command `i` carries in the AOF (its distance from the previous one; 64 for the
+    /// first command of a file, whose distance spans file boundaries).
+    static func commandBytes(_ timeline: WriteTimeline, _ i: Int) -> Int64 {
+        let e = timeline.entries
+        guard i > 0, e[i - 1].part == e[i].part else { return 64 }
+        return max(1, e[i].bytesSoFar - e[i - 1].bytesSoFar)
+    }
+
+    /// The estimate for a child running from `fromMs` to `toMs`: writes whose time window lies
+    /// within it count at both ends, those that only overlap it at the high end.
+    public init(timeline: WriteTimeline, fromMs: Int64, toMs: Int64, sizes: KeySizes, datasetBytes: Int64) {
+        var sure: [Int32: Int64] = [:], possible: [Int32: Int64] = [:]
+        let entries = timeline.entries
+        // Windows are in file order, so the first overlapping write is found by its start.
+        var lo = 0, hi = entries.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if entries[mid].hiMs < fromMs && entries[mid].loMs < fromMs { lo = mid + 1 } else { hi = mid }
+        }
+        var i = lo
+        while i < entries.count && entries[i].loMs <= toMs {
+            let e = entries[i]
+            if e.hiMs >= fromMs {
+                let b = Self.commandBytes(timeline, i)
+                let within = e.loMs >= fromMs && e.hiMs <= toMs
+                for id in timeline.keys(of: i) {
+                    possible[id, default: 0] += b
+                    if within { sure[id, default: 0] += b }
+                }
+            }
+            i += 1
+        }
+        func pages(_ written: [Int32: Int64]) -> [Int64] {
+            written.map { id, carried in
+                let k = timeline.keys[Int(id)]
+                let touched = sizes.bytes[k].map { min($0, carried) } ?? carried
+                return max(1, (touched + Self.pageBytes - 1) / Self.pageBytes)
+            }
+        }
+        let datasetPages = max(1, datasetBytes / Self.pageBytes)
+        let lowPages = pages(sure).reduce(0, +)
+        // Distinct pages among `lowPages` drawn at random from the dataset's.
+        let spread = Double(max(datasetPages, lowPages))
+        let low = (spread * (1 - pow(1 - 1 / spread, Double(lowPages)))).rounded()
+        let highPages = pages(possible).reduce(0) { $0 + $1 + 3 }
+        lowBytes = Int64(low) * Self.pageBytes
+        highBytes = min(highPages * Self.pageBytes, datasetBytes) + Self.baselineBytes
+        keys = (sure.count, possible.count)
+    }
+}
+
+/// The cost of the snapshots a configuration takes over the history (the `expected` reading of
+/// the snapshot simulator): how often, the fork pause each causes, and their copy-on-write.
+public struct SnapshotCost: Sendable {
+    /// Page-table copy time per GB of resident memory: redis.io's latency documentation
+    /// measures about 10 ms per GB on Linux on bare metal and modern VMs (Xen PV guests are far slower).
+    public static let defaultForkMsPerGB = 10.0
+
+    /// Snapshots forked within the history.
+    public var snapshots: Int
+    public var perHour: Double
+    /// For each snapshot.
+    public var forkPauseMs: Double
+    public var copyOnWrite: [CopyOnWriteEstimate]
+    public var maxCOW: (low: Int64, high: Int64) {
+        (copyOnWrite.map(\.lowBytes).max() ?? 0, copyOnWrite.map(\.highBytes).max() ?? 0)
+    }
+
+    /// `datasetBytes`: the resident set taken as the modelled dataset.
+    public init(model: CrashModel, periodSeconds: Double, sizes: KeySizes, datasetBytes: Int64, forkMsPerGB: Double) {
+        let end = model.timeline.span?.last ?? Int64.min
+        let taken = model.snapshots.expected.filter { $0.forkMs <= end }
+        snapshots = taken.count
+        perHour = periodSeconds > 0 ? Double(taken.count) * 3600 / periodSeconds : 0
+        forkPauseMs = Double(datasetBytes) / Double(1 << 30) * forkMsPerGB
+        copyOnWrite = taken.map {
+            CopyOnWriteEstimate(timeline: model.timeline, fromMs: $0.forkMs, toMs: $0.doneMs, sizes: sizes, datasetBytes: datasetBytes)
+        }
+    }
+}
