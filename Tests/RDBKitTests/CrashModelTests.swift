@@ -178,4 +178,50 @@ extension CrashModelTests {
         _ = try Dataset().writeRDB(path: rdb, options: options, nowMs: nil, protecting: [])
         #expect(try SnapshotSimulator.creationTime(ofRDB: rdb) == Self.at(10, 2, 30))
     }
+
+    /// Two minutes of a few writes a second (some in MULTI/EXEC, some seconds idle), seeded.
+    static func busyHistory() throws -> (ScratchDirectory, String) {
+        let dir = try ScratchDirectory()
+        var rng = VerifyMutationTests.Seeded(state: 7)
+        var bytes: [UInt8] = []
+        for second in 0..<Int64(120) {
+            let writes = Int(rng.next() % 5)
+            guard writes > 0 else { continue }
+            bytes += Array("#TS:\(at(10, 0, second))\r\n".utf8)
+            if second == 0 { bytes += resp("SELECT", "0") }
+            let transaction = rng.next() % 4 == 0
+            if transaction { bytes += resp("MULTI") }
+            for w in 0..<writes { bytes += resp("SET", "k\(rng.next() % 40)", "\(second)-\(w)") }
+            if transaction { bytes += resp("EXEC") }
+        }
+        return (dir, try dir.write("appendonly.aof", bytes))
+    }
+
+    @Test(arguments: [PersistencePolicy(savePoints: [.init(seconds: 5, changes: 1)]),
+                      PersistencePolicy(savePoints: [.init(seconds: 10, changes: 30), .init(seconds: 30, changes: 1)]),
+                      PersistencePolicy(savePoints: [], appendOnly: true, appendFsync: .everysec),
+                      PersistencePolicy(savePoints: [], appendOnly: true, appendFsync: .no)])
+    func lossCountsEqualEvaluateAtEveryInstant(_ policy: PersistencePolicy) throws {
+        let (dir, path) = try Self.busyHistory()
+        let timeline = try WriteTimeline(path: path)
+        var losing = 0, uncertain = 0
+        for failure in [PersistencePolicy.Failure.process, .power] {
+            var s = CrashModel.Settings(policy: policy, failure: failure)
+            s.startedSeconds = Self.at(9, 59, 50)
+            s.bgsaveMs = 1500
+            let m = CrashModel(timeline: timeline, settings: s)
+            for t in stride(from: Self.ms(9, 59, 59), through: Self.ms(10, 2, 10), by: 250) {
+                let o = m.evaluate(atMs: t)
+                let c = m.lossCounts(atMs: t)
+                #expect(c == CrashModel.LossCounts(atT: o.atT, firstLost: o.firstLost, certain: o.count(.certain),
+                                                   likely: o.count(.likely), possible: o.count(.possible)),
+                        "\(failure) at \(t)")
+                if c.total > 0 { losing += 1 }
+                if c.possible + c.likely > 0 { uncertain += 1 }
+            }
+        }
+        // The instants are not all trivial ones.
+        #expect(losing > 100 && uncertain > 10)
+        _ = dir
+    }
 }

@@ -47,6 +47,11 @@ public final class CrashModel {
     }
 
     public let timeline: WriteTimeline
+    /// `writesBefore[i]`: entries before `i` that are writes (not SELECT, MULTI or EXEC).
+    private let writesBefore: [Int]
+    /// Entry windows and snapshot times rise through their lists, so the instant-by-instant
+    /// questions can be answered by binary search (checked, not assumed).
+    private let ordered: Bool
     public let settings: Settings
     public let snapshots: SnapshotSimulator
     /// What the model assumed, for the report.
@@ -66,6 +71,15 @@ public final class CrashModel {
         s.failuresMs = settings.failuresMs
         s.durationMs = settings.bgsaveMs
         snapshots = SnapshotSimulator(timeline: timeline, settings: s)
+        var before = [0]
+        before.reserveCapacity(timeline.entries.count + 1)
+        for e in timeline.entries { before.append(before[before.count - 1] + (e.isFraming ? 0 : 1)) }
+        writesBefore = before
+        func rising(_ list: [SnapshotSimulator.Snapshot]) -> Bool {
+            zip(list, list.dropFirst()).allSatisfy { $0.forkMs <= $1.forkMs && $0.doneMs <= $1.doneMs }
+        }
+        ordered = zip(timeline.entries, timeline.entries.dropFirst()).allSatisfy { $0.hiMs <= $1.hiMs }
+            && rising(snapshots.early) && rising(snapshots.expected) && rising(snapshots.late)
         if settings.startedSeconds == nil {
             assumptions.append(settings.observedForks.isEmpty
                 ? "server started (lastsave) at the first write, \(UTCTime.iso(seconds: started)); give --started to set it"
@@ -114,20 +128,12 @@ public final class CrashModel {
         func happened(_ i: Int) -> Bool { entries[i].hiMs <= t }
         switch source {
         case .rdb:
-            // A killed parent does not stop its snapshot child: the file may still be renamed
-            // into place, so a running snapshot is a possible recovery point.
-            let mayFinish = settings.failure == .process
-            func restored(_ list: [SnapshotSimulator.Snapshot], _ possibly: Bool) -> SnapshotSimulator.Snapshot? {
-                list.last { $0.succeeded && ($0.doneMs <= t || (possibly && mayFinish && $0.forkMs <= t)) }
-            }
-            early = restored(snapshots.early, false)
-            expected = restored(snapshots.expected, false)
-            late = restored(snapshots.late, false)
-            let running = snapshots.early + snapshots.expected + snapshots.late
-            inProgress = running.first { $0.forkMs <= t && $0.doneMs > t && $0.succeeded }
-            let variants = [snapshots.early, snapshots.expected, snapshots.late]
-            let cuts = [false, true].flatMap { possibly in variants.map { min(restored($0, possibly)?.cut ?? 0, atT) } }
-            let (minCut, maxCut, likelyCut) = (cuts.min() ?? 0, cuts.max() ?? 0, min(restored(snapshots.expected, true)?.cut ?? 0, atT))
+            early = restored(snapshots.early, possibly: false, at: t)
+            expected = restored(snapshots.expected, possibly: false, at: t)
+            late = restored(snapshots.late, possibly: false, at: t)
+            inProgress = [snapshots.early, snapshots.expected, snapshots.late].lazy
+                .compactMap { $0.first { $0.forkMs <= t && $0.doneMs > t && $0.succeeded } }.first
+            let (minCut, maxCut, likelyCut) = cuts(at: t, atT: atT)
             firstLost = minCut
             for i in minCut..<atT {
                 let lost: LossClass = i >= maxCut ? .certain : i >= likelyCut ? .likely : .possible
@@ -150,17 +156,7 @@ public final class CrashModel {
             }
         case .aof:
             let fsync = FsyncSimulator(fsync: settings.policy.appendFsync, failure: settings.failure)
-            var i = atT
-            var tail: [LossClass] = []
-            while i > 0 {
-                let e = entries[i - 1]
-                let lost = fsync.loss(loMs: e.loMs, hiMs: e.hiMs, crashMs: t)
-                if lost == .none { break }
-                tail.append(happened(i - 1) ? lost : min(lost, .possible))
-                i -= 1
-            }
-            firstLost = i
-            classes = tail.reversed()
+            (firstLost, classes) = aofTail(at: t, atT: atT, fsync: fsync)
             recoveryPoint = fsync.horizon(crashMs: t)
         }
 
@@ -174,5 +170,103 @@ public final class CrashModel {
         let keys = keyLoss.map { (id: $0.key, loss: $0.value) }.sorted { $0.loss != $1.loss ? $0.loss > $1.loss : $0.id < $1.id }
         return Outcome(crashMs: t, source: source, atT: atT, firstLost: firstLost, classes: classes, writes: writes, keys: keys,
                        snapshot: (early, expected, late), inProgress: inProgress, recoveryPoint: recoveryPoint)
+    }
+
+    /// The snapshot a restart loads under one reading of the evidence: the last that succeeded
+    /// and was in place by `t` (or, `possibly`, whose child a killed parent left running).
+    private func restored(_ list: [SnapshotSimulator.Snapshot], possibly: Bool, at t: Int64) -> SnapshotSimulator.Snapshot? {
+        // A killed parent does not stop its snapshot child: the file may still be renamed into place.
+        let forked = possibly && settings.failure == .process
+        guard ordered else { return list.last { $0.succeeded && ($0.doneMs <= t || (forked && $0.forkMs <= t)) } }
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if (forked ? list[mid].forkMs : list[mid].doneMs) <= t { lo = mid + 1 } else { hi = mid }
+        }
+        while lo > 0 && !list[lo - 1].succeeded { lo -= 1 }
+        return lo > 0 ? list[lo - 1] : nil
+    }
+
+    /// For an RDB recovery: the entries the restored file holds under the earliest and latest
+    /// readings, and under the expected one when a running child may finish.
+    private func cuts(at t: Int64, atT: Int) -> (min: Int, max: Int, likely: Int) {
+        var lo = atT, hi = 0
+        for possibly in [false, true] {
+            for list in [snapshots.early, snapshots.expected, snapshots.late] {
+                let c = min(restored(list, possibly: possibly, at: t)?.cut ?? 0, atT)
+                lo = min(lo, c); hi = max(hi, c)
+            }
+        }
+        return (lo, hi, min(restored(snapshots.expected, possibly: true, at: t)?.cut ?? 0, atT))
+    }
+
+    /// For an AOF recovery: the first entry not surely on disk at `t` and how surely each from
+    /// there on is lost (the walk stops at the fsync horizon, a few seconds back at most).
+    private func aofTail(at t: Int64, atT: Int, fsync: FsyncSimulator) -> (firstLost: Int, classes: [LossClass]) {
+        let entries = timeline.entries
+        var i = atT
+        var tail: [LossClass] = []
+        while i > 0 {
+            let e = entries[i - 1]
+            let lost = fsync.loss(loMs: e.loMs, hiMs: e.hiMs, crashMs: t)
+            if lost == .none { break }
+            tail.append(e.hiMs <= t ? lost : min(lost, .possible))
+            i -= 1
+        }
+        return (i, tail.reversed())
+    }
+
+    /// Writes lost by a crash at `t`, by class, as `evaluate(atMs:)` counts them, with no list
+    /// of entries or keys.
+    public struct LossCounts: Sendable, Equatable {
+        public var atT: Int
+        /// The first entry not certainly recovered; `atT` when nothing is lost.
+        public var firstLost: Int
+        public var certain = 0, likely = 0, possible = 0
+        public var total: Int { certain + likely + possible }
+    }
+
+    /// What `plan` asks at every second of a history: `evaluate(atMs:)`'s counts (tested equal)
+    /// found by binary search and prefix sums, so that an RDB whose snapshot is an hour old does
+    /// not cost an hour of writes per instant.
+    public func lossCounts(atMs t: Int64) -> LossCounts {
+        let atT = entryCount(atOrBefore: t)
+        if settings.policy.appendOnly {
+            let fsync = FsyncSimulator(fsync: settings.policy.appendFsync, failure: settings.failure)
+            let (first, classes) = aofTail(at: t, atT: atT, fsync: fsync)
+            var counts = LossCounts(atT: atT, firstLost: first)
+            for (k, c) in classes.enumerated() where !timeline.entries[first + k].isFraming { counts.add(c, 1) }
+            return counts
+        }
+        guard ordered else {
+            let o = evaluate(atMs: t)
+            return LossCounts(atT: atT, firstLost: o.firstLost, certain: o.count(.certain), likely: o.count(.likely), possible: o.count(.possible))
+        }
+        let (minCut, maxCut, likelyCut) = cuts(at: t, atT: atT)
+        func writes(_ a: Int, _ b: Int) -> Int { b > a ? writesBefore[b] - writesBefore[a] : 0 }
+        var counts = LossCounts(atT: atT, firstLost: minCut, certain: writes(maxCut, atT), likely: writes(likelyCut, maxCut),
+                                possible: writes(minCut, likelyCut))
+        // Entries whose window reaches past `t` may have come after the crash: at most possibly lost.
+        var i = atT - 1
+        while i >= minCut && timeline.entries[i].hiMs > t {
+            if !timeline.entries[i].isFraming {
+                let c: LossClass = i >= maxCut ? .certain : i >= likelyCut ? .likely : .possible
+                counts.add(c, -1)
+                counts.add(.possible, 1)
+            }
+            i -= 1
+        }
+        return counts
+    }
+}
+
+extension CrashModel.LossCounts {
+    mutating func add(_ c: LossClass, _ n: Int) {
+        switch c {
+        case .certain: certain += n
+        case .likely: likely += n
+        case .possible: possible += n
+        case .none: break
+        }
     }
 }

@@ -1,7 +1,8 @@
 /// The crash-loss model of `crash-report` asked at every instant of a period: a crash in each
 /// second of the history, taken at the second's last millisecond (when all of its writes have
-/// happened and the loss within that second is largest). The outcome at each instant comes
-/// from `CrashModel.evaluate(atMs:)`, the same call `crash-report` makes: no second model.
+/// happened and the loss within that second is largest). The loss at each instant comes from
+/// `CrashModel.lossCounts(atMs:)`, the counts of the `evaluate(atMs:)` that `crash-report`
+/// makes (tested equal): no second model.
 public struct LossProfile: Sendable {
     /// The loss of one crash instant.
     public struct Point: Sendable, Equatable {
@@ -55,23 +56,22 @@ public struct LossProfile: Sendable {
 
     static func floorSecond(_ ms: Int64) -> Int64 { ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000) }
 
-    /// The loss a crash at `outcome.crashMs` causes, read off the model's outcome.
-    public static func point(_ outcome: CrashModel.Outcome, timeline: WriteTimeline) -> Point {
-        let expected = outcome.count(.certain) + outcome.count(.likely)
+    /// The loss a crash at `t` causes, read off the model's counts.
+    public static func point(_ counts: CrashModel.LossCounts, at t: Int64, timeline: WriteTimeline) -> Point {
         var window: Int64 = 0
-        if let k = outcome.classes.firstIndex(where: { $0 != .none }) {
-            let e = timeline.entries[outcome.firstLost + k]
-            let from = e.loMs == Int64.min ? (timeline.span?.first ?? outcome.crashMs) : e.loMs
-            window = max(0, outcome.crashMs - from + 1)
+        if counts.firstLost < counts.atT {
+            let e = timeline.entries[counts.firstLost]
+            let from = e.loMs == Int64.min ? (timeline.span?.first ?? t) : e.loMs
+            window = max(0, t - from + 1)
         }
-        return Point(ms: outcome.crashMs, writes: expected, worstWrites: outcome.lostWrites, windowMs: window)
+        return Point(ms: t, writes: counts.certain + counts.likely, worstWrites: counts.total, windowMs: window)
     }
 
     public init(model: CrashModel, curvePoints: Int = 400) {
         failure = model.settings.failure
         var points: [Point] = []
         for t in Self.instants(of: model.timeline) {
-            points.append(Self.point(model.evaluate(atMs: t), timeline: model.timeline))
+            points.append(Self.point(model.lossCounts(atMs: t), at: t, timeline: model.timeline))
         }
         instants = points.count
         writes = Stats(points.map { Double($0.writes) })
