@@ -47,8 +47,10 @@ struct KeyIndex {
     private static let chunkShift = 16
     private(set) var count = 0
     private var arena: [UInt8] = []
-    /// Entry index + 1 per slot, 0 for empty; the capacity is a power of two.
-    private var slots: [Int32] = Array(repeating: 0, count: 1 << 16)
+    /// Per slot: the low 32 bits of the key's hash, which place it (so growing needs no rehash)
+    /// and reject most other keys without touching their entries, and the entry index + 1; 0
+    /// for empty. The capacity is a power of two.
+    private var slots: [UInt64] = Array(repeating: 0, count: 1 << 16)
     /// Keys seen twice in one db of side A (a damaged file): the last copy wins, as a merge would.
     private(set) var duplicates = 0
 
@@ -68,9 +70,8 @@ struct KeyIndex {
         count += 1
     }
 
-    private static func hash(db: Int, key: UnsafeRawBufferPointer) -> Int {
-        let d = MurmurHash3.hash(key, seed: UInt64(db))
-        return Int(truncatingIfNeeded: d.h1)
+    private static func hash(db: Int, key: UnsafeRawBufferPointer) -> UInt32 {
+        UInt32(truncatingIfNeeded: Hash64.hash(key, seed: UInt64(db)))
     }
 
     func key(of e: Entry) -> ArraySlice<UInt8> { arena[e.keyStart..<e.keyStart + Int(e.keyLength)] }
@@ -82,15 +83,20 @@ struct KeyIndex {
         }
     }
 
-    /// The slot holding (db, key), or the empty slot where it would go.
-    private func slot(db: Int, key: UnsafeRawBufferPointer) -> (slot: Int, found: Bool) {
+    /// The slot holding (db, key), or the empty slot where it would go, and the key's hash.
+    private func slot(db: Int, key: UnsafeRawBufferPointer) -> (slot: Int, found: Bool, hash: UInt32) {
+        let h = Self.hash(db: db, key: key)
         let mask = slots.count - 1
-        var i = Self.hash(db: db, key: key) & mask
-        while true {
-            let s = Int(slots[i])
-            if s == 0 { return (i, false) }
-            if matches(self[s - 1], db: db, key: key) { return (i, true) }
-            i = (i + 1) & mask
+        return slots.withUnsafeBufferPointer { s in
+            var i = Int(h) & mask
+            while true {
+                let v = s[i]
+                if v == 0 { return (i, false, h) }
+                if UInt32(truncatingIfNeeded: v >> 32) == h && matches(self[Int(v & 0xFFFF_FFFF) - 1], db: db, key: key) {
+                    return (i, true, h)
+                }
+                i = (i + 1) & mask
+            }
         }
     }
 
@@ -98,17 +104,17 @@ struct KeyIndex {
                          metadata: RecordMetadata) {
         if (count + 1) * 4 > slots.count * 3 { grow() }
         key.withUnsafeBytes { k in
-            let (i, found) = slot(db: db, key: k)
+            let (i, found, h) = slot(db: db, key: k)
             let entry = Entry(db: Int32(truncatingIfNeeded: db), type: type, keyStart: arena.count, keyLength: Int32(k.count),
                               expireAtMs: expireAtMs, digest: digest, encoding: metadata.encoding,
                               lruIdle: metadata.lruIdleSeconds, lfuFreq: metadata.lfuFreq, offset: metadata.offset)
             arena.append(contentsOf: k)
             if found {
                 duplicates += 1
-                self[Int(slots[i]) - 1] = entry
+                self[Int(slots[i] & 0xFFFF_FFFF) - 1] = entry
             } else {
                 append(entry)
-                slots[i] = Int32(count)
+                slots[i] = UInt64(h) << 32 | UInt64(count)
             }
         }
     }
@@ -116,23 +122,21 @@ struct KeyIndex {
     /// The entry's index for (db, key), or nil.
     func find(db: Int, key: [UInt8]) -> Int? {
         key.withUnsafeBytes { k in
-            let (i, found) = slot(db: db, key: k)
-            return found ? Int(slots[i]) - 1 : nil
+            let (i, found, _) = slot(db: db, key: k)
+            return found ? Int(slots[i] & 0xFFFF_FFFF) - 1 : nil
         }
     }
 
     mutating func markSeen(_ index: Int) { self[index].seen = true }
 
     private mutating func grow() {
-        slots = Array(repeating: 0, count: slots.count * 2)
+        let old = slots
+        slots = Array(repeating: 0, count: old.count * 2)
         let mask = slots.count - 1
-        for n in indices {
-            let e = self[n]
-            var i = arena.withUnsafeBytes { a in
-                Self.hash(db: Int(e.db), key: UnsafeRawBufferPointer(rebasing: a[e.keyStart..<e.keyStart + Int(e.keyLength)]))
-            } & mask
+        for v in old where v != 0 {
+            var i = Int(v >> 32) & mask
             while slots[i] != 0 { i = (i + 1) & mask }
-            slots[i] = Int32(n + 1)
+            slots[i] = v
         }
     }
 }
