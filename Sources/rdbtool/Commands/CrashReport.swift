@@ -103,22 +103,9 @@ struct CrashReportCommand: ParsableCommand {
         let policy: PersistencePolicy
         do { policy = try resolvedPolicy() } catch let e as CrashError {
             Console.error("\(e)")
-            throw ExitCode(e.kind == .unreadable ? ExitStatus.unreadable : ExitStatus.damaged)
+            throw ExitCode(ExitStatus.of(e))
         }
-        let timeline: WriteTimeline
-        do {
-            timeline = try WriteTimeline(path: aof, options: aofOptions.readerOptions(level: .values))
-        } catch let e as ReplayError {
-            Console.error("\(aof): \(e)")
-            throw ExitCode(ExitStatus.damaged)
-        } catch let e as CrashError {
-            Console.error("\(aof): \(e)")
-            throw ExitCode(ExitStatus.unsupported)
-        } catch {
-            throw fail(aof, error)
-        }
-        for w in timeline.warnings { Console.error("\(aof): warning: \(w)") }
-        for t in timeline.tails { Console.error("\(aof): \(t)") }
+        let timeline = try aofOptions.timeline(aof)
 
         let crashMs: Int64
         switch at.value {

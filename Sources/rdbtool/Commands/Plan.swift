@@ -100,19 +100,9 @@ struct Plan: ParsableCommand {
         let list: [PlanCandidate]
         do { list = try resolvedCandidates() } catch {
             Console.error("\(error)")
-            throw ExitCode(error.kind == .unreadable ? ExitStatus.unreadable : ExitStatus.damaged)
+            throw ExitCode(ExitStatus.of(error))
         }
-        let timeline: WriteTimeline
-        do {
-            timeline = try WriteTimeline(path: aof, options: aofOptions.readerOptions(level: .values))
-        } catch let e as ReplayError {
-            Console.error("\(aof): \(e)")
-            throw ExitCode(ExitStatus.damaged)
-        } catch {
-            throw fail(aof, error)
-        }
-        for w in timeline.warnings { Console.error("\(aof): warning: \(w)") }
-        for t in timeline.tails { Console.error("\(aof): \(t)") }
+        let timeline = try aofOptions.timeline(aof)
         guard timeline.span != nil else {
             Console.error("\(aof): the history has no timed commands (aof-timestamp-enabled yes writes #TS: annotations)")
             throw ExitCode(ExitStatus.damaged)

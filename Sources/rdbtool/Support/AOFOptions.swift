@@ -17,3 +17,26 @@ struct AOFOptions: ParsableArguments {
                           rdb: RDBReader.Options(allowNewer: allowNewer, level: level))
     }
 }
+
+extension AOFOptions {
+    /// The write history of `crash-report` and `plan`: `aof` replayed once, its warnings and
+    /// tail on standard error. A history that cannot be replayed exits 1, one with more keys
+    /// than the timeline numbers exits 4.
+    func timeline(_ aof: String) throws -> WriteTimeline {
+        let timeline: WriteTimeline
+        do {
+            timeline = try WriteTimeline(path: aof, options: readerOptions(level: .values))
+        } catch let e as ReplayError {
+            Console.error("\(aof): \(e)")
+            throw ExitCode(ExitStatus.damaged)
+        } catch let e as CrashError {
+            Console.error("\(aof): \(e)")
+            throw ExitCode(ExitStatus.unsupported)
+        } catch {
+            throw fail(aof, error)
+        }
+        for w in timeline.warnings { Console.error("\(aof): warning: \(w)") }
+        for t in timeline.tails { Console.error("\(aof): \(t)") }
+        return timeline
+    }
+}

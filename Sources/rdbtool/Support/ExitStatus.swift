@@ -21,6 +21,11 @@ enum ExitStatus {
         }
     }
 
+    /// A configuration, candidates or snapshot file of `crash-report` and `plan`.
+    static func of(_ e: CrashError) -> Int32 {
+        e.kind == .unreadable ? unreadable : damaged
+    }
+
     static func of(_ e: AOFError) -> Int32 {
         switch e.kind {
         case .io: unreadable
