@@ -10,12 +10,7 @@ extension AOFVerifyResult {
     }
 
     public func text() -> String {
-        var head = "\(path): "
-        switch verdict {
-        case .clean: head += "OK"
-        case .warnings: head += "OK with \(warningCount) warning\(warningCount == 1 ? "" : "s")"
-        case .damaged, .unsupported, .unreadable: head += "\(verdict.rawValue.uppercased()) (\(failureClass ?? ""))"
-        }
+        var head = verdict.heading(path: path, warnings: warningCount, failureClass: failureClass)
         var facts = [formatName]
         if layout?.kind == .multiPart { facts.append("\(files.count) file\(files.count == 1 ? "" : "s")") }
         for f in files {

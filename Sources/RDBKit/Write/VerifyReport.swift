@@ -1,13 +1,8 @@
 /// Renders a `VerifyResult`: one line for a clean file, a block for a problem, or one JSON
-/// object (shape documented in docs-draft/verify.md).
+/// object (its fields are in the README's verify section).
 extension VerifyResult {
     public func text() -> String {
-        var head = "\(path): "
-        switch verdict {
-        case .clean: head += "OK"
-        case .warnings: head += "OK with \(warningCount) warning\(warningCount == 1 ? "" : "s")"
-        case .damaged, .unsupported, .unreadable: head += "\(verdict.rawValue.uppercased()) (\(failure?.kind.rawValue ?? ""))"
-        }
+        var head = verdict.heading(path: path, warnings: warningCount, failureClass: failure?.kind.rawValue)
         var facts: [String] = []
         if let d = dialect { facts.append("RDB \(d.version)" + (producer.map { " (\($0))" } ?? "")) }
         if failure == nil || keys > 0 { facts.append("\(keys) key\(keys == 1 ? "" : "s")" + (failure == nil ? " in \(databases) db\(databases == 1 ? "" : "s")" : " read")) }
@@ -157,5 +152,17 @@ extension VerifyResult {
 extension String {
     func padding(_ n: Int) -> String {
         count >= n ? self + " " : self + String(repeating: " ", count: n - count)
+    }
+}
+
+extension VerifyResult.Verdict {
+    /// The start of a verdict's first line: `path: OK`, `path: OK with 2 warnings`,
+    /// `path: DAMAGED (truncated)`.
+    func heading(path: String, warnings: Int, failureClass: String?) -> String {
+        switch self {
+        case .clean: "\(path): OK"
+        case .warnings: "\(path): OK with \(warnings) warning\(warnings == 1 ? "" : "s")"
+        case .damaged, .unsupported, .unreadable: "\(path): \(rawValue.uppercased()) (\(failureClass ?? ""))"
+        }
     }
 }
