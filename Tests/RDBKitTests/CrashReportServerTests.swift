@@ -40,6 +40,17 @@ import Testing
 
     static func wallMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
+    /// The `ctime` AUX field of an RDB: when its snapshot forked (Unix seconds).
+    static func ctime(_ path: String) throws -> Int64? {
+        var ctime: Int64?
+        try RDBReader(opened: try Input.open(path), path: path).read { event in
+            if case .aux(let name, let value) = event, name == Array("ctime".utf8) {
+                ctime = Int64(String(decoding: value, as: UTF8.self))
+            }
+        }
+        return ctime
+    }
+
     /// Polls `INFO persistence` until it holds `line` (true) or 30 s pass (false).
     static func waitFor(_ line: String, _ conn: RESPConnection) throws -> Bool {
         let deadline = Date().addingTimeInterval(30)
@@ -100,7 +111,18 @@ import Testing
         let named = Set(keys.compactMap { $0["key"] as? String })
         let expected = Set(keys.filter { ["lost", "likely"].contains($0["loss"] as? String) }.compactMap { $0["key"] as? String })
         #expect(certain.isSubset(of: actual), "predicted lost but kept: \(certain.subtracting(actual).sorted())")
-        #expect(actual.isSubset(of: named), "lost but not predicted: \(actual.subtracting(named).sorted())")
+        // The model times saves by the server's rules on an idle machine. On a loaded one the cron
+        // and the child run late, and the last snapshot can fork seconds before the model's
+        // earliest reading: then the server did not run on the schedule under test, and only the
+        // claim above (no kept key called lost) is checked.
+        let forks = ["snapshot_early", "snapshot_late"].compactMap { (json?[$0] as? [String: Any])?["fork_ms"] as? Int64 }
+        let realFork = hasDump ? try Self.ctime(dump) : nil
+        if let realFork, let earliest = forks.min(), realFork < earliest / 1000 {
+            print("\(c.testDescription): the server's last save forked at \(realFork), before the model's earliest reading "
+                  + "(\(earliest / 1000)): a loaded machine; \(actual.subtracting(named).count) lost keys not named")
+        } else {
+            #expect(actual.isSubset(of: named), "lost but not predicted: \(actual.subtracting(named).sorted())")
+        }
         #expect(hasDump, "the workload is long enough for a save point to fire")
         print("\(c.testDescription): \(n) writes, \(actual.count) keys lost, predicted \(certain.count) lost, "
               + "\(expected.count - certain.count) likely, \(named.count - expected.count) possibly; expected case wrong on "
