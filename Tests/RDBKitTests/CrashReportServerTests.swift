@@ -40,17 +40,6 @@ import Testing
 
     static func wallMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    /// The `ctime` AUX field of an RDB: when its snapshot forked (Unix seconds).
-    static func ctime(_ path: String) throws -> Int64? {
-        var ctime: Int64?
-        try RDBReader(opened: try Input.open(path), path: path).read { event in
-            if case .aux(let name, let value) = event, name == Array("ctime".utf8) {
-                ctime = Int64(String(decoding: value, as: UTF8.self))
-            }
-        }
-        return ctime
-    }
-
     /// Polls `INFO persistence` until it holds `line` (true) or 30 s pass (false).
     static func waitFor(_ line: String, _ conn: RESPConnection) throws -> Bool {
         let deadline = Date().addingTimeInterval(30)
@@ -119,7 +108,7 @@ import Testing
         // a key or two it counts as saved is not (1 of 7 runs alongside a release build; the
         // model's readings and the real fork are in the message for the next look).
         let forks = ["snapshot_early", "snapshot_expected", "snapshot_late"].map { (json?[$0] as? [String: Any])?["fork_ms"] ?? "-" }
-        let readings = "the restored file forked in second \(hasDump ? (try Self.ctime(dump)).map(String.init) ?? "-" : "-"), "
+        let readings = "the restored file forked in second \(hasDump ? (try SnapshotSimulator.creationTime(ofRDB: dump)).map(String.init) ?? "-" : "-"), "
             + "the model's readings at \(forks) ms"
         withKnownIssue("a loaded machine runs the server behind the modelled save schedule", isIntermittent: true) {
             #expect(actual.isSubset(of: named), "lost but not predicted: \(actual.subtracting(named).sorted()); \(readings)")
