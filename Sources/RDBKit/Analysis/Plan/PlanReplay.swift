@@ -80,6 +80,8 @@ final class PlanReplay {
         var firstMs: Int64?, lastMs: Int64?
         /// Entries (`cut`s) a snapshot holds: the writes before each, and where the first left out starts.
         var cuts: [Int: (writes: Int, loMs: Int64?)] = [:]
+        /// Cuts at the end of the last group: their first left-out command is the next group's first.
+        var pending: [Int] = []
         var recent: [Recent] = []
         var nextInstant = Int64.min
 
@@ -135,6 +137,7 @@ final class PlanReplay {
                         guard inside >= 0 && inside <= g.count else { throw NeedsTimeline() }
                         cuts[s.cut] = (g.writesBefore + g.framing[..<inside].reduce(0) { $0 + ($1 ? 0 : 1) },
                                        inside < g.count ? g.loMs : nil)
+                        if inside == g.count { pending.append(s.cut) }
                     }
                     if r == t.expected { t.saves.append(CopyOnWriteEstimate.Writes(fromMs: s.forkMs, toMs: s.doneMs)) }
                 }
@@ -145,7 +148,8 @@ final class PlanReplay {
         func flush() throws {
             guard inGroup else { return }
             let g = group
-            for (cut, v) in cuts where v.loMs == nil { cuts[cut] = (v.writes, g.loMs) }
+            for cut in pending { cuts[cut]?.loMs = g.loMs }
+            pending.removeAll()
             if nextInstant == Int64.min {
                 nextInstant = g.second
                 cuts[0] = (0, g.loMs)
@@ -165,17 +169,20 @@ final class PlanReplay {
                 recent.removeFirst(drop)
             }
             for i in trackers.indices {
-                var open: [CopyOnWriteEstimate.Writes] = []
-                for var w in trackers[i].saves {
-                    if g.loMs > w.toMs { trackers[i].pages.append(w.pages(sizes: sizes)); continue }
-                    if w.overlaps(loMs: g.loMs, hiMs: g.hiMs) {
-                        for k in 0..<g.count {
-                            w.add(loMs: g.loMs, hiMs: g.hiMs, bytes: g.commandBytes[k], keys: g.keys[(k > 0 ? g.keyEnds[k - 1] : 0)..<g.keyEnds[k]])
+                var k = 0
+                while k < trackers[i].saves.count {
+                    if g.loMs > trackers[i].saves[k].toMs {
+                        trackers[i].pages.append(trackers[i].saves.remove(at: k).pages(sizes: sizes))
+                        continue
+                    }
+                    if trackers[i].saves[k].overlaps(loMs: g.loMs, hiMs: g.hiMs) {
+                        for c in 0..<g.count {
+                            trackers[i].saves[k].add(loMs: g.loMs, hiMs: g.hiMs, bytes: g.commandBytes[c],
+                                                     keys: g.keys[(c > 0 ? g.keyEnds[c - 1] : 0)..<g.keyEnds[c]])
                         }
                     }
-                    open.append(w)
+                    k += 1
                 }
-                trackers[i].saves = open
                 if trackers[i].growth != nil {
                     for k in 0..<g.count { trackers[i].growth?.add(bytes: g.commandBytes[k], isFraming: g.framing[k], loMs: g.loMs) }
                 }
@@ -187,9 +194,11 @@ final class PlanReplay {
         replay = try HistoryReplay(path: path, options: options) { e, keys, _ in
             guard e.loMs != Int64.min else { throw NeedsTimeline() }
             let second = SnapshotSimulator.second(e.loMs)
-            if started == nil { started = second }
-            if trackers.isEmpty && !candidates.isEmpty { makeTrackers(started: started ?? second) }
-            if second < (started ?? second) { throw NeedsTimeline() }
+            let start = started ?? second
+            started = start
+            if trackers.isEmpty && !candidates.isEmpty { makeTrackers(started: start) }
+            // Commands before a given start-up would be moved to it: a reading the timeline makes.
+            if second < start { throw NeedsTimeline() }
             if !inGroup || second != group.second {
                 if inGroup && second < group.second { throw NeedsTimeline() }
                 try flush()

@@ -15,18 +15,15 @@ public struct KeySizes: Sendable {
 
     public init() {}
 
-    /// Models every key of an RDB (one pass), keeping the sizes of `keeping` only (all when nil):
-    /// the keys a history writes, so memory follows the history's keys, not the dataset's.
-    /// Throws `RDBError`.
-    public init(rdb path: String, keeping: Set<Replayer.KeyRef>? = nil, model: MemoryModel = MemoryModel()) throws {
+    /// Models every key of an RDB (one pass). Throws `RDBError`.
+    public init(rdb path: String, model: MemoryModel = MemoryModel()) throws {
         let reader = try RDBReader(path: path)
         fileBytes = AOFLayout.fileSize(path)
         var keys: [Int: (keys: Int, expires: Int)] = [:]
         while let event = try reader.next() {
             guard case .key(let r) = event else { continue }
             let m = model.estimate(r).total
-            let ref = Replayer.KeyRef(db: r.db, key: r.key)
-            if keeping?.contains(ref) ?? true { bytes[ref] = m }
+            bytes[Replayer.KeyRef(db: r.db, key: r.key)] = m
             totalBytes += m
             keys[r.db, default: (0, 0)].keys += 1
             if r.expireAtMs != nil { keys[r.db, default: (0, 0)].expires += 1 }
