@@ -85,9 +85,7 @@ public struct PersistencePlan {
                 + "\(Int(settings.aofLoadBytesPerSecond / 1e6)) MB/s (estimates, not measurements)"]
         }
 
-        func result(_ c: PlanCandidate, loss: [LossProfile], snapshots: SnapshotCost, aof: DiskTraffic.AOFGrowth?,
-                    periodSeconds: Double, settings: Settings) -> Result {
-            let disk = DiskTraffic(candidate: c, snapshots: snapshots.snapshots, rdbBytes: rdbBytes, periodSeconds: periodSeconds, aof: aof)
+        func result(_ c: PlanCandidate, loss: [LossProfile], snapshots: SnapshotCost, disk: DiskTraffic, settings: Settings) -> Result {
             let restart = RestartEstimate(appendOnly: c.policy.appendOnly, rdbBytes: rdbBytes, traffic: disk,
                                           rdbRate: settings.rdbLoadBytesPerSecond, aofRate: settings.aofLoadBytesPerSecond)
             return Result(candidate: c, loss: loss, snapshots: snapshots, disk: disk, restart: restart)
@@ -119,15 +117,9 @@ public struct PersistencePlan {
             guard let m = model else { continue }
             let snapshots = SnapshotCost(model: m, periodSeconds: periodSeconds, sizes: settings.sizes,
                                          datasetBytes: datasetBytes, forkMsPerGB: settings.forkMsPerGB)
-            var growth: DiskTraffic.AOFGrowth?
-            if c.policy.appendOnly {
-                var g = DiskTraffic.AOFGrowth(rewrite: c.rewrite, rdbBytes: rdbBytes)
-                for (i, e) in timeline.entries.enumerated() {
-                    g.add(bytes: CopyOnWriteEstimate.commandBytes(timeline, i), isFraming: e.isFraming, loMs: e.loMs)
-                }
-                growth = g
-            }
-            results.append(basis.result(c, loss: loss, snapshots: snapshots, aof: growth, periodSeconds: periodSeconds, settings: settings))
+            let disk = DiskTraffic(timeline: timeline, candidate: c, snapshots: snapshots.snapshots, rdbBytes: rdbBytes,
+                                   periodSeconds: periodSeconds)
+            results.append(basis.result(c, loss: loss, snapshots: snapshots, disk: disk, settings: settings))
         }
         self.results = results
         assumptions = basis.assumptions + notes + basis.closing(settings)
@@ -181,7 +173,9 @@ public struct PersistencePlan {
             let loss = PersistencePolicy.Failure.allCases.enumerated().map { LossProfile(failure: $1, points: t.points[$0]) }
             let snapshots = SnapshotCost(copyOnWrite: t.pages.map { CopyOnWriteEstimate($0, datasetBytes: basis.datasetBytes) },
                                          periodSeconds: period, datasetBytes: basis.datasetBytes, forkMsPerGB: settings.forkMsPerGB)
-            return basis.result(t.candidate, loss: loss, snapshots: snapshots, aof: t.growth, periodSeconds: period, settings: settings)
+            let disk = DiskTraffic(candidate: t.candidate, snapshots: snapshots.snapshots, rdbBytes: basis.rdbBytes, periodSeconds: period,
+                                   aof: t.growth)
+            return basis.result(t.candidate, loss: loss, snapshots: snapshots, disk: disk, settings: settings)
         }
         self.init(history: history, results: results, periodSeconds: period, datasetBytes: basis.datasetBytes, rdbBytes: basis.rdbBytes,
                   assumptions: basis.assumptions + notes + basis.closing(settings))
