@@ -55,7 +55,7 @@ public final class CrashModel {
     public let settings: Settings
     public let snapshots: SnapshotSimulator
     /// What the model assumed, for the report.
-    public private(set) var assumptions: [String] = []
+    public let assumptions: [String]
 
     /// `untilSeconds`: how far past the last write snapshots are simulated (a crash time).
     public init(timeline: WriteTimeline, settings: Settings, untilSeconds: Int64? = nil) {
@@ -80,6 +80,14 @@ public final class CrashModel {
         }
         ordered = zip(timeline.entries, timeline.entries.dropFirst()).allSatisfy { $0.hiMs <= $1.hiMs }
             && rising(snapshots.early) && rising(snapshots.expected) && rising(snapshots.late)
+        assumptions = Self.assumptions(settings: settings, started: started, historyBytes: timeline.entries.last?.bytesSoFar ?? 0,
+                                       baseKeys: timeline.baseKeys, baseCreated: timeline.baseCreated, timing: timeline.timing)
+    }
+
+    /// What a model over a history assumes, for the report. `historyBytes`: the AOF bytes read.
+    static func assumptions(settings: Settings, started: Int64, historyBytes bytes: Int64, baseKeys: Int, baseCreated: Int64?,
+                            timing: WriteTimeline.Timing) -> [String] {
+        var assumptions: [String] = []
         if settings.startedSeconds == nil {
             assumptions.append(settings.observedForks.isEmpty
                 ? "server started (lastsave) at the first write, \(UTCTime.iso(seconds: started)); give --started to set it"
@@ -88,19 +96,19 @@ public final class CrashModel {
         if let d = settings.bgsaveMs {
             assumptions.append("a snapshot takes \(d) ms (--bgsave-seconds)")
         } else {
-            let bytes = timeline.entries.last?.bytesSoFar ?? 0
             assumptions.append("a snapshot takes about \(SnapshotSimulator.estimatedDurationMs(bytes: bytes)) ms at the end of the history "
                                + "(1 ms fork + the dataset at 200 MB/s, its AOF size \(bytes) bytes as the measure; --bgsave-seconds to set)")
         }
-        if timeline.baseKeys > 0 || timeline.baseCreated != nil {
-            assumptions.append("the \(timeline.baseKeys) keys of the AOF's base RDB are taken as saved before the history starts")
+        if baseKeys > 0 || baseCreated != nil {
+            assumptions.append("the \(baseKeys) keys of the AOF's base RDB are taken as saved before the history starts")
         }
-        if timeline.timing == .evidence && !settings.policy.aofTimestamps {
+        if timing == .evidence && !settings.policy.aofTimestamps {
             assumptions.append("aof-timestamp-enabled yes would time every write to the second")
         }
         if !settings.policy.appendOnly && settings.failure == .power {
             assumptions.append("the RDB rename is durable (7.0.3+ fsyncs the directory; before that a power loss can undo the last rename)")
         }
+        return assumptions
     }
 
     /// The number of entries whose window starts at or before `t` (windows are in file order).
@@ -175,8 +183,13 @@ public final class CrashModel {
     /// The snapshot a restart loads under one reading of the evidence: the last that succeeded
     /// and was in place by `t` (or, `possibly`, whose child a killed parent left running).
     private func restored(_ list: [SnapshotSimulator.Snapshot], possibly: Bool, at t: Int64) -> SnapshotSimulator.Snapshot? {
-        // A killed parent does not stop its snapshot child: the file may still be renamed into place.
-        let forked = possibly && settings.failure == .process
+        Self.restored(list, forked: possibly && settings.failure == .process, ordered: ordered, at: t)
+    }
+
+    /// `forked`: a child that has forked counts (a killed parent does not stop its snapshot
+    /// child: the file may still be renamed into place). `ordered`: the list rises in fork and
+    /// completion times, so it is searched by halves; snapshots forked after `t` may be missing.
+    static func restored(_ list: [SnapshotSimulator.Snapshot], forked: Bool, ordered: Bool, at t: Int64) -> SnapshotSimulator.Snapshot? {
         guard ordered else { return list.last { $0.succeeded && ($0.doneMs <= t || (forked && $0.forkMs <= t)) } }
         var lo = 0, hi = list.count
         while lo < hi {
@@ -190,14 +203,20 @@ public final class CrashModel {
     /// For an RDB recovery: the entries the restored file holds under the earliest and latest
     /// readings, and under the expected one when a running child may finish.
     private func cuts(at t: Int64, atT: Int) -> (min: Int, max: Int, likely: Int) {
+        Self.cuts(early: snapshots.early, expected: snapshots.expected, late: snapshots.late, failure: settings.failure,
+                  ordered: ordered, at: t, atT: atT)
+    }
+
+    static func cuts(early: [SnapshotSimulator.Snapshot], expected: [SnapshotSimulator.Snapshot], late: [SnapshotSimulator.Snapshot],
+                     failure: PersistencePolicy.Failure, ordered: Bool, at t: Int64, atT: Int) -> (min: Int, max: Int, likely: Int) {
         var lo = atT, hi = 0
         for possibly in [false, true] {
-            for list in [snapshots.early, snapshots.expected, snapshots.late] {
-                let c = min(restored(list, possibly: possibly, at: t)?.cut ?? 0, atT)
+            for list in [early, expected, late] {
+                let c = min(restored(list, forked: possibly && failure == .process, ordered: ordered, at: t)?.cut ?? 0, atT)
                 lo = min(lo, c); hi = max(hi, c)
             }
         }
-        return (lo, hi, min(restored(snapshots.expected, possibly: true, at: t)?.cut ?? 0, atT))
+        return (lo, hi, min(restored(expected, forked: failure == .process, ordered: ordered, at: t)?.cut ?? 0, atT))
     }
 
     /// For an AOF recovery: the first entry not surely on disk at `t` and how surely each from
