@@ -65,16 +65,16 @@ extension ByteList {
         withUnsafeElements { elements in
             // Sorted by each element's first eight bytes held inline, so most comparisons are
             // one integer compare instead of two lookups in `ends` and two loads of element bytes.
-            var keys = (0..<elements.count).map { SortKey(prefix: elements.prefix(of: $0), index: $0) }
-            let less = { (a: SortKey, b: SortKey) -> Bool in
-                a.prefix != b.prefix ? a.prefix < b.prefix : elements.compare(a.index, b.index) < 0
+            // The keys live in a temporary allocation (on the stack for small collections).
+            withUnsafeTemporaryAllocation(of: SortKey.self, capacity: elements.count) { keys in
+                for i in 0..<elements.count {
+                    keys.initializeElement(at: i, to: SortKey(prefix: elements.prefix(of: i), index: i))
+                }
+                sortKeys(keys) { a, b in
+                    a.prefix != b.prefix ? a.prefix < b.prefix : elements.compare(a.index, b.index) < 0
+                }
+                return keys.map(\.index)
             }
-            if keys.count <= 16 {
-                insertionSort(&keys, by: less)
-            } else {
-                keys.sort(by: less)
-            }
-            return keys.map(\.index)
         }
     }
 
@@ -82,34 +82,37 @@ extension ByteList {
     public static func scoreOrderPermutation(members: ByteList, scores: [Double]) -> [Int] {
         scores.withUnsafeBufferPointer { scores in
             members.withUnsafeElements { members in
-                var keys = (0..<members.count).map {
-                    ScoreKey(score: scores[$0], prefix: members.prefix(of: $0), index: $0)
+                withUnsafeTemporaryAllocation(of: ScoreKey.self, capacity: members.count) { keys in
+                    for i in 0..<members.count {
+                        keys.initializeElement(at: i, to: ScoreKey(score: scores[i], prefix: members.prefix(of: i), index: i))
+                    }
+                    sortKeys(keys) { a, b in
+                        if a.score != b.score { return a.score < b.score }
+                        return a.prefix != b.prefix ? a.prefix < b.prefix : members.compare(a.index, b.index) < 0
+                    }
+                    return keys.map(\.index)
                 }
-                let less = { (a: ScoreKey, b: ScoreKey) -> Bool in
-                    if a.score != b.score { return a.score < b.score }
-                    return a.prefix != b.prefix ? a.prefix < b.prefix : members.compare(a.index, b.index) < 0
-                }
-                if keys.count <= 16 {
-                    insertionSort(&keys, by: less)
-                } else {
-                    keys.sort(by: less)
-                }
-                return keys.map(\.index)
             }
         }
     }
 }
 
-/// Sorts a few elements in place: below ~16 it beats the general sort, whose setup dominates.
-private func insertionSort<T>(_ a: inout [T], by less: (T, T) -> Bool) {
-    guard a.count > 1 else { return }
-    for i in 1..<a.count {
-        let x = a[i]
-        var j = i
-        while j > 0 && less(x, a[j - 1]) {
-            a[j] = a[j - 1]
-            j -= 1
+/// Sorts in place: insertion sort up to 16 elements, where the general sort's setup costs more
+/// than the sorting.
+private func sortKeys<T>(_ a: UnsafeMutableBufferPointer<T>, by less: (T, T) -> Bool) {
+    guard a.count > 16 else {
+        guard a.count > 1 else { return }
+        for i in 1..<a.count {
+            let x = a[i]
+            var j = i
+            while j > 0 && less(x, a[j - 1]) {
+                a[j] = a[j - 1]
+                j -= 1
+            }
+            a[j] = x
         }
-        a[j] = x
+        return
     }
+    var a = a
+    a.sort(by: less)
 }
