@@ -113,10 +113,40 @@ import Testing
         _ = dir
     }
 
+    static func profile(_ writes: [Int], curvePoints: Int = 400) -> LossProfile {
+        LossProfile(failure: .process, points: writes.enumerated().map { i, w in
+            LossProfile.Point(ms: Int64(i) * 1000 + 999, writes: w, worstWrites: w, windowMs: Int64(w) * 1000)
+        }, curvePoints: curvePoints)
+    }
+
     @Test func statsUseTheNearestRankPercentile() {
-        let s = LossProfile.Stats((1...200).map(Double.init))
+        let s = Self.profile(Array(1...200)).writes
         #expect(s.max == 200 && s.mean == 100.5 && s.p99 == 198)
-        #expect(LossProfile.Stats([]) == LossProfile.Stats([0]))
+        #expect(Self.profile([]).writes == Self.profile([0]).writes)
+    }
+
+    @Test func largeLossesHaveAP99AtMostAFifthOfAPercentHigh() {
+        // Buckets are exact below 1,024 and 1/512 of the value wide above.
+        let values = (1...10_000).map { $0 * 37 }
+        let s = Self.profile(values).writes
+        let exact = Double(values[9_899])
+        #expect(s.max == 370_000 && s.mean == 185_018.5)
+        #expect(s.p99 >= exact && s.p99 <= exact * 1.002)
+        let window = Self.profile(values).window.p99
+        #expect(window >= exact && window <= exact * 1.002, "the window, counted in ms, reported in seconds")
+    }
+
+    @Test func theCurveKeepsTheWorstInstantOfEachStretchInBoundedPoints() {
+        var writes = [Int](repeating: 1, count: 100_000)
+        writes[54_321] = 99
+        let p = Self.profile(writes, curvePoints: 400)
+        #expect(p.instants == 100_000)
+        #expect(p.curve.count > 200 && p.curve.count <= 400)
+        #expect(p.curve.filter { $0.writes == 99 }.map(\.ms) == [54_321_999])
+    }
+
+    @Test func aShortHistoryHasEveryInstantOnItsCurve() {
+        #expect(Self.profile([3, 1, 4, 1, 5]).curve.map(\.writes) == [3, 1, 4, 1, 5])
     }
 
     @Test func lossProfileHasOneInstantPerSecondOfTheHistory() throws {

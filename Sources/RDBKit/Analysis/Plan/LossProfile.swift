@@ -20,15 +20,6 @@ public struct LossProfile: Sendable {
         public var max: Double
         public var mean: Double
         public var p99: Double
-
-        public init(_ values: [Double]) {
-            guard !values.isEmpty else { max = 0; mean = 0; p99 = 0; return }
-            let sorted = values.sorted()
-            max = sorted[sorted.count - 1]
-            mean = values.reduce(0, +) / Double(values.count)
-            let rank = Int((0.99 * Double(sorted.count)).rounded(.up))
-            p99 = sorted[Swift.max(rank, 1) - 1]
-        }
     }
 
     public let failure: PersistencePolicy.Failure
@@ -68,21 +59,124 @@ public struct LossProfile: Sendable {
     }
 
     public init(model: CrashModel, curvePoints: Int = 400) {
-        self.init(failure: model.settings.failure,
-                  points: Self.instants(of: model.timeline).map { Self.point(model.lossCounts(atMs: $0), at: $0, timeline: model.timeline) },
-                  curvePoints: curvePoints)
+        var a = Accumulator(failure: model.settings.failure, curvePoints: curvePoints)
+        for t in Self.instants(of: model.timeline) { a.add(Self.point(model.lossCounts(atMs: t), at: t, timeline: model.timeline)) }
+        self = a.profile
     }
 
     /// `points`: the loss at each crash instant, in time order.
     public init(failure: PersistencePolicy.Failure, points: [Point], curvePoints: Int = 400) {
-        self.failure = failure
-        instants = points.count
-        writes = Stats(points.map { Double($0.writes) })
-        worstWrites = Stats(points.map { Double($0.worstWrites) })
-        window = Stats(points.map { Double($0.windowMs) / 1000 })
-        let stretch = max(1, (points.count + curvePoints - 1) / max(curvePoints, 1))
-        curve = stride(from: 0, to: points.count, by: stretch).compactMap { start in
-            points[start..<min(start + stretch, points.count)].max { ($0.worstWrites, $0.windowMs) < ($1.worstWrites, $1.windowMs) }
+        var a = Accumulator(failure: failure, curvePoints: curvePoints)
+        for p in points { a.add(p) }
+        self = a.profile
+    }
+
+    fileprivate init(failure: PersistencePolicy.Failure, instants: Int, writes: Stats, worstWrites: Stats, window: Stats, curve: [Point]) {
+        self.failure = failure; self.instants = instants
+        self.writes = writes; self.worstWrites = worstWrites; self.window = window; self.curve = curve
+    }
+
+    /// A profile built one crash instant at a time, in memory that does not grow with the
+    /// period (a day is 86,400 instants per candidate and failure kind): the statistics come
+    /// from `Distribution`s, and the curve keeps between `curvePoints` and twice as many
+    /// points, each the worst of a stretch of instants, merging neighbours in pairs when full.
+    public struct Accumulator: Sendable {
+        public let failure: PersistencePolicy.Failure
+        let curvePoints: Int
+        private var instants = 0
+        private var writes = Distribution(), worstWrites = Distribution(), windowMs = Distribution()
+        private var curve: [Point] = []
+        private var stretch = 1
+        /// The worst instant of the stretch not yet complete, and how many it covers.
+        private var partial: (point: Point, count: Int)?
+
+        public init(failure: PersistencePolicy.Failure, curvePoints: Int = 400) {
+            self.failure = failure
+            self.curvePoints = Swift.max(curvePoints, 1)
         }
+
+        public mutating func add(_ p: Point) {
+            instants += 1
+            writes.add(Int64(p.writes))
+            worstWrites.add(Int64(p.worstWrites))
+            windowMs.add(p.windowMs)
+            let merged = partial.map { (Self.worse($0.point, p), $0.count + 1) } ?? (p, 1)
+            if merged.1 < stretch {
+                partial = merged
+                return
+            }
+            partial = nil
+            curve.append(merged.0)
+            if curve.count == 2 * curvePoints {
+                curve = Self.pairedUp(curve)
+                stretch *= 2
+            }
+        }
+
+        public var profile: LossProfile {
+            var points = curve
+            if let partial { points.append(partial.point) }
+            while points.count > curvePoints { points = Self.pairedUp(points) }
+            return LossProfile(failure: failure, instants: instants, writes: writes.stats(scale: 1),
+                               worstWrites: worstWrites.stats(scale: 1), window: windowMs.stats(scale: 1000), curve: points)
+        }
+
+        static func worse(_ a: Point, _ b: Point) -> Point {
+            (a.worstWrites, a.windowMs) < (b.worstWrites, b.windowMs) ? b : a
+        }
+
+        static func pairedUp(_ points: [Point]) -> [Point] {
+            stride(from: 0, to: points.count, by: 2).map { i in
+                i + 1 < points.count ? worse(points[i], points[i + 1]) : points[i]
+            }
+        }
+    }
+}
+
+/// Counts of non-negative integers in buckets that are exact below 1,024 and 1/512 of their
+/// values wide above it (at most 512 buckets per power of two): the maximum and mean are exact,
+/// the 99th percentile is the upper end of its bucket, at most 0.2% above the exact one.
+struct Distribution: Sendable {
+    private var count = 0
+    private var sum: Double = 0
+    private var max: Int64 = 0
+    private var buckets: [Int: Int] = [:]
+
+    private static let exactBelow: Int64 = 1024
+    /// Bits of a value kept below its leading one: 9, so 512 buckets per power of two.
+    private static let precision = 9
+
+    mutating func add(_ v: Int64) {
+        let v = Swift.max(v, 0)
+        count += 1
+        sum += Double(v)
+        max = Swift.max(max, v)
+        buckets[Self.bucket(v), default: 0] += 1
+    }
+
+    static func bucket(_ v: Int64) -> Int {
+        guard v >= exactBelow else { return Int(v) }
+        let shift = (Int64.bitWidth - 1 - v.leadingZeroBitCount) - precision
+        return Int(exactBelow) + shift * (1 << precision) + Int((v >> shift) & ((1 << precision) - 1))
+    }
+
+    /// The largest value bucket `b` holds.
+    static func upperEnd(_ b: Int) -> Int64 {
+        guard b >= Int(exactBelow) else { return Int64(b) }
+        let shift = (b - Int(exactBelow)) >> precision
+        let mantissa = Int64((b - Int(exactBelow)) & ((1 << precision) - 1)) | (1 << precision)
+        return ((mantissa + 1) << shift) - 1
+    }
+
+    /// Values divided by `scale`.
+    func stats(scale: Double) -> LossProfile.Stats {
+        guard count > 0 else { return LossProfile.Stats(max: 0, mean: 0, p99: 0) }
+        let rank = Swift.max(Int((0.99 * Double(count)).rounded(.up)), 1)
+        var seen = 0, p99 = max
+        for b in buckets.keys.sorted() {
+            seen += buckets[b] ?? 0
+            if seen >= rank { p99 = Swift.min(Self.upperEnd(b), max); break }
+        }
+        return LossProfile.Stats(max: Double(max) / scale, mean: sum / Double(count) / scale, p99: Double(p99) / scale)
     }
 }
