@@ -34,7 +34,8 @@ public final class CrashModel {
         public var writes: [LossClass: Int]
         /// Keys the lost writes changed (ids into the timeline's keys), worst class first.
         public var keys: [(id: Int32, loss: LossClass)]
-        /// For an RDB recovery: the snapshot restored, under the early and the late reading.
+        /// For an RDB recovery: the earliest and the latest snapshot a restart may load, and the
+        /// expected one.
         public var snapshot: (early: SnapshotSimulator.Snapshot?, expected: SnapshotSimulator.Snapshot?, late: SnapshotSimulator.Snapshot?)
         /// A snapshot had forked but was not in place at T (its file does not count).
         public var inProgress: SnapshotSimulator.Snapshot?
@@ -128,27 +129,28 @@ public final class CrashModel {
         func happened(_ i: Int) -> Bool { entries[i].hiMs <= t }
         switch source {
         case .rdb:
-            early = restored(snapshots.early, possibly: false, at: t)
+            let range = restoredRange(at: t, atT: atT)
+            (early, late) = (range.earliest, range.latest)
             expected = restored(snapshots.expected, possibly: false, at: t)
-            late = restored(snapshots.late, possibly: false, at: t)
             inProgress = [snapshots.early, snapshots.expected, snapshots.late].lazy
                 .compactMap { $0.first { $0.forkMs <= t && $0.doneMs > t && $0.succeeded } }.first
-            let (minCut, maxCut, likelyCut) = cuts(at: t, atT: atT)
+            let (minCut, maxCut, likelyCut) = (range.minCut, range.maxCut, range.likelyCut)
             firstLost = minCut
             for i in minCut..<atT {
                 let lost: LossClass = i >= maxCut ? .certain : i >= likelyCut ? .likely : .possible
                 classes.append(happened(i) ? lost : min(lost, .possible))
             }
-            let restoredForks = [early, expected, late].compactMap { $0 }
-            if let e = restoredForks.min(by: { $0.forkMs < $1.forkMs }), let l = restoredForks.max(by: { $0.forkMs < $1.forkMs }),
-               restoredForks.count == 3 {
+            let holds = minCut == maxCut ? "it holds the first \(minCut) commands" : "it holds the first \(minCut) to \(maxCut) commands"
+            if let e = early, let l = late {
                 let when = e.forkMs / 1000 == l.forkMs / 1000 ? "in second \(UTCTime.iso(seconds: e.forkMs / 1000))"
                     : "between \(UTCTime.iso(ms: e.forkMs)) and \(UTCTime.iso(ms: l.forkMs))"
-                recoveryPoint = "the snapshot forked \(when), in place by \(UTCTime.iso(ms: restoredForks.map(\.doneMs).max() ?? l.doneMs)): "
-                    + (minCut == maxCut ? "it holds the first \(minCut) commands" : "it holds the first \(minCut) to \(maxCut) commands")
-            } else if let s = restoredForks.last {
-                recoveryPoint = "the snapshot forked at \(UTCTime.iso(ms: s.forkMs)) under some readings of the evidence "
-                    + "(it holds the first \(minCut) to \(maxCut) commands), else the state before the history"
+                recoveryPoint = "the snapshot forked \(when), in place by \(UTCTime.iso(ms: max(e.doneMs, l.doneMs))): " + holds
+            } else if let s = early ?? late ?? expected {
+                recoveryPoint = "the snapshot forked at \(UTCTime.iso(ms: s.forkMs)) or one taken later, before the crash, "
+                    + "under some readings of the evidence (\(holds)), else the state before the history"
+            } else if maxCut > minCut {
+                recoveryPoint = "a snapshot forked before the crash under some readings of the evidence (\(holds)), "
+                    + "else the dump.rdb from before the history (taken as its starting state)"
             } else if settings.policy.savePoints.isEmpty && settings.observedForks.isEmpty {
                 recoveryPoint = "no save points and no AOF: only a dump.rdb older than the history (taken as its starting state) is loaded"
             } else {
@@ -177,27 +179,31 @@ public final class CrashModel {
     private func restored(_ list: [SnapshotSimulator.Snapshot], possibly: Bool, at t: Int64) -> SnapshotSimulator.Snapshot? {
         // A killed parent does not stop its snapshot child: the file may still be renamed into place.
         let forked = possibly && settings.failure == .process
-        guard ordered else { return list.last { $0.succeeded && ($0.doneMs <= t || (forked && $0.forkMs <= t)) } }
+        return list.prefix(rank(list) { (forked ? $0.forkMs : $0.doneMs) <= t }).last { $0.succeeded }
+    }
+
+    private func restoredRange(at t: Int64, atT: Int)
+        -> (earliest: SnapshotSimulator.Snapshot?, latest: SnapshotSimulator.Snapshot?, minCut: Int, maxCut: Int, likelyCut: Int) {
+        let killed = settings.failure == .process
+        let surely = rank(snapshots.late) { $0.doneMs <= t }
+        let atMost = rank(snapshots.early) { (killed ? $0.forkMs : $0.doneMs) <= t }
+        let earliest = snapshots.early.prefix(surely).last { $0.succeeded }
+        let latest = snapshots.late.prefix(atMost).last { $0.succeeded }
+        let minCut = min(earliest?.cut ?? 0, atT)
+        let maxCut = atMost > snapshots.late.count ? atT : max(minCut, min(latest?.cut ?? 0, atT))
+        let likely = min(restored(snapshots.expected, possibly: true, at: t)?.cut ?? 0, atT)
+        return (earliest, latest, minCut, maxCut, min(max(likely, minCut), maxCut))
+    }
+
+    /// The number of snapshots up to the last one for which `isBy` holds (their times rise).
+    private func rank(_ list: [SnapshotSimulator.Snapshot], _ isBy: (SnapshotSimulator.Snapshot) -> Bool) -> Int {
+        guard ordered else { return list.lastIndex(where: isBy).map { $0 + 1 } ?? 0 }
         var lo = 0, hi = list.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if (forked ? list[mid].forkMs : list[mid].doneMs) <= t { lo = mid + 1 } else { hi = mid }
+            if isBy(list[mid]) { lo = mid + 1 } else { hi = mid }
         }
-        while lo > 0 && !list[lo - 1].succeeded { lo -= 1 }
-        return lo > 0 ? list[lo - 1] : nil
-    }
-
-    /// For an RDB recovery: the entries the restored file holds under the earliest and latest
-    /// readings, and under the expected one when a running child may finish.
-    private func cuts(at t: Int64, atT: Int) -> (min: Int, max: Int, likely: Int) {
-        var lo = atT, hi = 0
-        for possibly in [false, true] {
-            for list in [snapshots.early, snapshots.expected, snapshots.late] {
-                let c = min(restored(list, possibly: possibly, at: t)?.cut ?? 0, atT)
-                lo = min(lo, c); hi = max(hi, c)
-            }
-        }
-        return (lo, hi, min(restored(snapshots.expected, possibly: true, at: t)?.cut ?? 0, atT))
+        return lo
     }
 
     /// For an AOF recovery: the first entry not surely on disk at `t` and how surely each from
@@ -242,7 +248,8 @@ public final class CrashModel {
             let o = evaluate(atMs: t)
             return LossCounts(atT: atT, firstLost: o.firstLost, certain: o.count(.certain), likely: o.count(.likely), possible: o.count(.possible))
         }
-        let (minCut, maxCut, likelyCut) = cuts(at: t, atT: atT)
+        let range = restoredRange(at: t, atT: atT)
+        let (minCut, maxCut, likelyCut) = (range.minCut, range.maxCut, range.likelyCut)
         func writes(_ a: Int, _ b: Int) -> Int { b > a ? writesBefore[b] - writesBefore[a] : 0 }
         var counts = LossCounts(atT: atT, firstLost: minCut, certain: writes(maxCut, atT), likely: writes(likelyCut, maxCut),
                                 possible: writes(minCut, likelyCut))

@@ -5,11 +5,15 @@
 /// child runs.
 ///
 /// Commands of one second are not ordered against the ticks of that second, so the rule runs
-/// three times, differing only in how many of the fork second's writes precede the fork:
-/// `early` none (or none after the write that reached the threshold), `expected` one tick's
-/// share (100 ms of a second whose writes are spread evenly: a due save forks at the first
-/// tick), `late` all of them. A snapshot holds every write before the smallest cut and none
-/// after the largest; `expected` is the likely case.
+/// three times. `early` is the earliest schedule: a due save forks at the very start of its
+/// second (or right after the write that made it due) holding none of that second's later
+/// writes, and is noticed the moment it is done. `late` is the latest schedule: a save forks at
+/// its second's first tick running up to `lateTickMs` behind (one due after a write, at the
+/// next second's), holding all of its second's writes, and is noticed a late tick after it is
+/// done. Fewer writes left counted and a later `lastsave` only delay the next save, so the
+/// k-th snapshot of any real run forks, holds and lands no earlier than the k-th `early` one
+/// and no later than the k-th `late` one. `expected` is the likely case: one tick's share of
+/// the fork second's writes (100 ms of a second whose writes are spread evenly) precede it.
 public struct SnapshotSimulator: Sendable {
     public struct Snapshot: Sendable, Equatable {
         public var forkMs: Int64
@@ -49,6 +53,9 @@ public struct SnapshotSimulator: Sendable {
     public let late: [Snapshot]
     public let settings: Settings
 
+    /// How far behind its 100 ms period the `late` schedule lets the cron run (a loaded machine).
+    public static let lateTickMs: Int64 = 300
+
     /// Snapshot duration estimate: 1 ms for the fork plus the dataset (its AOF bytes so far as a
     /// proxy) written at 200 MB/s.
     public static func estimatedDurationMs(bytes: Int64) -> Int64 { 1 + bytes / 200_000 }
@@ -80,7 +87,7 @@ public struct SnapshotSimulator: Sendable {
     /// `share`: the part of the fork second's writes (after the one that made it due) that
     /// precede the fork.
     private static func run(_ timeline: WriteTimeline, _ s: Settings, share: Double) -> [Snapshot] {
-        let early = share == 0
+        let early = share == 0, late = share == 1
         let entries = timeline.entries
         let n = entries.count
         // Where each command sits for this variant: an unknown bound falls back to the other.
@@ -100,6 +107,8 @@ public struct SnapshotSimulator: Sendable {
         let lastObserved = observed.last
         var i = 0
         var now = s.startedSeconds
+        /// `late`: a save made due by a write forks at the next second's first tick.
+        var deferred = false
 
         func bytes(before cut: Int) -> Int64 {
             cut > 0 ? entries[cut - 1].bytesSoFar : 0
@@ -138,6 +147,7 @@ public struct SnapshotSimulator: Sendable {
         func nextSecond() -> Int64? {
             var next: [Int64] = []
             if i < n { next.append(sec(i)) }
+            if deferred { next.append(now + 1) }
             if let c = child { next.append(Self.second(c.noticedMs)) }
             else {
                 if let lastObserved, now < lastObserved {
@@ -160,13 +170,17 @@ public struct SnapshotSimulator: Sendable {
             var end = i
             while end < n && sec(end) == now { end += 1 }
             let lag = Int((Double(end - first) * share).rounded(.up))
-            let dueAtStart = child == nil && ruleFires(at: now)
+            let dueAtStart = child == nil && (deferred || ruleFires(at: now))
+            deferred = false
             var forkAt: Int? = dueAtStart ? min(first + lag, end) : nil
             func forkNow() {
-                // Due at the second's start: the first tick (100 ms in); due after a write: where
-                // the cut falls if the second's writes are spread evenly.
-                let offset: Int64 = early ? 0 : dueAtStart ? 100 : min(999, Int64(1000 * (i - first) / max(end - first, 1)))
-                fork(at: now, cut: i, offsetMs: offset, noticeMs: early || !dueAtStart ? 0 : 100)
+                // Due at the second's start: the first tick (100 ms in, late by up to lateTickMs
+                // under `late`); due after a write: where the cut falls if the second's writes are
+                // spread evenly. The parent notices at the tick after the child is done.
+                let offset: Int64 = early ? 0 : late ? 100 + Self.lateTickMs
+                    : dueAtStart ? 100 : min(999, Int64(1000 * (i - first) / max(end - first, 1)))
+                let notice: Int64 = early ? 0 : late ? 100 + Self.lateTickMs : dueAtStart ? 100 : 0
+                fork(at: now, cut: i, offsetMs: offset, noticeMs: notice)
                 forkAt = nil
             }
             while i < end {
@@ -174,7 +188,10 @@ public struct SnapshotSimulator: Sendable {
                 dirty += Int64(entries[i].dirty)
                 i += 1
                 finishChild(upTo: now)
-                if forkAt == nil && child == nil && entries[i - 1].dirty > 0 && ruleFires(at: now) { forkAt = min(i + lag, end) }
+                if forkAt == nil && !deferred && child == nil && entries[i - 1].dirty > 0 && ruleFires(at: now) {
+                    // The tick after this write may fall in the next second.
+                    if late && lastObserved.map({ now > $0 }) ?? true { deferred = true } else { forkAt = min(i + lag, end) }
+                }
             }
             if forkAt != nil && child == nil { forkNow() }
             finishChild(upTo: now)
