@@ -10,6 +10,9 @@ public final class CrashModel {
         public var startedSeconds: Int64?
         /// ctimes of snapshots actually taken (from `--rdb` files), Unix seconds.
         public var observedForks: [Int64] = []
+        /// ctime of the dump.rdb in place at the crash (`--rdb-at-crash`), Unix seconds: the
+        /// snapshot a restart loads, the last one taken.
+        public var inPlaceAtCrash: Int64?
         public var failuresMs: [Int64] = []
         /// Snapshot duration; nil estimates it from the dataset's size.
         public var bgsaveMs: Int64?
@@ -64,11 +67,13 @@ public final class CrashModel {
         self.settings = settings
         let first = timeline.entries.first { $0.loMs != Int64.min }.map { $0.loMs >= 0 ? $0.loMs / 1000 : ($0.loMs - 999) / 1000 }
         let last = timeline.span.map { $0.last / 1000 } ?? first ?? 0
-        let started = settings.startedSeconds ?? [first, settings.observedForks.min()].compactMap { $0 }.min() ?? 0
+        let observed = settings.observedForks + [settings.inPlaceAtCrash].compactMap { $0 }
+        let started = settings.startedSeconds ?? [first, observed.min()].compactMap { $0 }.min() ?? 0
         let longest = settings.policy.savePoints.map(\.seconds).max() ?? 0
         var s = SnapshotSimulator.Settings(savePoints: settings.policy.savePoints, startedSeconds: started,
                                            untilSeconds: max(untilSeconds ?? 0, last + longest + 10))
-        s.observedForks = settings.observedForks
+        s.observedForks = observed
+        s.lastFork = settings.inPlaceAtCrash
         s.failuresMs = settings.failuresMs
         s.durationMs = settings.bgsaveMs
         snapshots = SnapshotSimulator(timeline: timeline, settings: s)
@@ -82,9 +87,13 @@ public final class CrashModel {
         ordered = zip(timeline.entries, timeline.entries.dropFirst()).allSatisfy { $0.hiMs <= $1.hiMs }
             && rising(snapshots.early) && rising(snapshots.expected) && rising(snapshots.late)
         if settings.startedSeconds == nil {
-            assumptions.append(settings.observedForks.isEmpty
+            assumptions.append(observed.isEmpty
                 ? "server started (lastsave) at the first write, \(UTCTime.iso(seconds: started)); give --started to set it"
                 : "save timing anchored on the given snapshots' ctime")
+        }
+        if let c = settings.inPlaceAtCrash {
+            assumptions.append("the given dump.rdb (ctime \(UTCTime.iso(seconds: c))) was in place at the crash: "
+                               + "its snapshot forked in that second and no later one completed")
         }
         if let d = settings.bgsaveMs {
             assumptions.append("a snapshot takes \(d) ms (--bgsave-seconds)")
@@ -184,6 +193,13 @@ public final class CrashModel {
 
     private func restoredRange(at t: Int64, atT: Int)
         -> (earliest: SnapshotSimulator.Snapshot?, latest: SnapshotSimulator.Snapshot?, minCut: Int, maxCut: Int, likelyCut: Int) {
+        if settings.inPlaceAtCrash != nil {
+            // The file in place is known: only its fork instant within its second is not.
+            let (e, l) = (snapshots.early.last { $0.succeeded }, snapshots.late.last { $0.succeeded })
+            let lo = min(e?.cut ?? 0, atT), hi = max(lo, min(l?.cut ?? 0, atT))
+            let likely = min(snapshots.expected.last { $0.succeeded }?.cut ?? 0, atT)
+            return (e, l, lo, hi, min(max(likely, lo), hi))
+        }
         let killed = settings.failure == .process
         let surely = rank(snapshots.late) { $0.doneMs <= t }
         let atMost = rank(snapshots.early) { (killed ? $0.forkMs : $0.doneMs) <= t }

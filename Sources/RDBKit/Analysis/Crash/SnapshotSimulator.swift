@@ -37,6 +37,9 @@ public struct SnapshotSimulator: Sendable {
         /// Fork times of snapshots known to have been taken (their `ctime`), Unix seconds:
         /// before the last of them, only these fork.
         public var observedForks: [Int64] = []
+        /// The `ctime` of the snapshot in place at the end of the history (Unix seconds): no
+        /// snapshot forks after it.
+        public var lastFork: Int64?
         /// The first snapshot forked at or after each of these times (ms) fails.
         public var failuresMs: [Int64] = []
         /// How long a snapshot takes, from the AOF bytes so far; nil estimates.
@@ -125,7 +128,9 @@ public struct SnapshotSimulator: Sendable {
             lastTry = second
         }
         func ruleFires(at second: Int64) -> Bool {
-            if let lastObserved, second <= lastObserved { return observed.contains(second) }
+            if let f = s.lastFork, second > f { return false }
+            // A given snapshot forks once, even when its child is done within its second.
+            if let lastObserved, second <= lastObserved { return observed.contains(second) && lastTry != second }
             for p in s.savePoints where dirty >= p.changes && second - lastsave > p.seconds {
                 return statusOK || second - lastTry > 5
             }
@@ -152,7 +157,7 @@ public struct SnapshotSimulator: Sendable {
             else {
                 if let lastObserved, now < lastObserved {
                     if let o = observed.first(where: { $0 > now }) { next.append(o) }
-                } else {
+                } else if s.lastFork == nil {
                     for p in s.savePoints where dirty >= p.changes {
                         var t = lastsave + p.seconds + 1
                         if !statusOK { t = max(t, lastTry + 6) }
