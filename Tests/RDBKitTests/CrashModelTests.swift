@@ -179,6 +179,24 @@ extension CrashModelTests {
         #expect(try SnapshotSimulator.creationTime(ofRDB: rdb) == Self.at(10, 2, 30))
     }
 
+    @Test func theFileInPlaceAtTheCrashIsTheLastSnapshot() throws {
+        let (dir, path) = try Self.notesHistory()
+        // save 60 1 snapshots A, B and C a minute or less after each is written.
+        var s = CrashModel.Settings(policy: PersistencePolicy(savePoints: [.init(seconds: 60, changes: 1)]), failure: .process)
+        s.startedSeconds = Self.at(9, 44, 59)
+        let simulated = CrashModel(timeline: try WriteTimeline(path: path), settings: s)
+        #expect(Self.lost(simulated, simulated.evaluate(atMs: Self.ms(10, 4))).isEmpty)
+        // The dump.rdb found after the crash forked at 10:00: no later save completed.
+        s.inPlaceAtCrash = Self.at(10, 0)
+        let m = CrashModel(timeline: try WriteTimeline(path: path), settings: s)
+        let o = m.evaluate(atMs: Self.ms(10, 4))
+        #expect(Self.lost(m, o) == ["A": .certain, "B": .certain, "C": .certain])
+        #expect([m.snapshots.early, m.snapshots.expected, m.snapshots.late].map { $0.map(\.forkMs) }
+                == [[Self.ms(10, 0)], [Self.ms(10, 0, 0, 100)], [Self.ms(10, 0, 0, 100 + SnapshotSimulator.lateTickMs)]])
+        #expect(o.snapshot.early?.cut == 2 && o.snapshot.late?.cut == 2)
+        _ = dir
+    }
+
     /// Two minutes of a few writes a second (some in MULTI/EXEC, some seconds idle), seeded.
     static func busyHistory() throws -> (ScratchDirectory, String) {
         let dir = try ScratchDirectory()
