@@ -197,6 +197,29 @@ extension CrashModelTests {
         _ = dir
     }
 
+    @Test func aSnapshotsContentSaysWhichWritesOfItsForkSecondsItHolds() throws {
+        let (dir, path) = try Self.notesHistory()
+        let timeline = try WriteTimeline(path: path)
+        /// An RDB with ctime 10:02 holding these writes.
+        func snapshot(_ name: String, _ writes: [(String, String)]) throws -> String {
+            let r = Replayer(options: Replayer.Options(skipUnsupported: true))
+            for (k, v) in writes { _ = try r.apply([Array("SET".utf8), Array(k.utf8), Array(v.utf8)], timeMs: nil) }
+            var options = RDBWriter.Options(version: 10)
+            options.creationTime = Self.at(10, 2)
+            let file = try dir.write(name, [])
+            _ = try r.dataset.writeRDB(path: file, options: options, nowMs: nil, protecting: [])
+            return file
+        }
+        // Commands: SELECT, SET X, SET A (10:01), SET B (10:02), SET C (10:03).
+        let withB = try snapshot("b.rdb", [("X", "0"), ("A", "1"), ("B", "2")])
+        #expect(try SnapshotMatch.heldPrefixes(ofRDB: withB, ctime: Self.at(10, 2), timeline: timeline) == 4...4)
+        let beforeB = try snapshot("a.rdb", [("X", "0"), ("A", "1")])
+        #expect(try SnapshotMatch.heldPrefixes(ofRDB: beforeB, ctime: Self.at(10, 2), timeline: timeline) == 3...3)
+        // Only the keys of the fork's second and the one before are compared: B here.
+        let foreign = try snapshot("other.rdb", [("B", "9")])
+        #expect(try SnapshotMatch.heldPrefixes(ofRDB: foreign, ctime: Self.at(10, 2), timeline: timeline) == nil)
+    }
+
     /// Two minutes of a few writes a second (some in MULTI/EXEC, some seconds idle), seeded.
     static func busyHistory() throws -> (ScratchDirectory, String) {
         let dir = try ScratchDirectory()

@@ -36,7 +36,7 @@ struct CrashReportCommand: ParsableCommand {
     @Option(help: "An RDB snapshot actually taken (repeatable): its ctime anchors when a snapshot forked.")
     var rdb: [String] = []
 
-    @Option(help: "The dump.rdb in place at the crash (the file a restart loads): its snapshot is the last one taken, forked in the second of its ctime.")
+    @Option(help: "The dump.rdb in place at the crash (the file a restart loads): its snapshot is the last one taken; its content and ctime say which writes it holds.")
     var rdbAtCrash: String?
 
     @Option(help: "A redis.conf to read save, appendonly, appendfsync, aof-use-rdb-preamble and aof-timestamp-enabled from.")
@@ -132,7 +132,15 @@ struct CrashReportCommand: ParsableCommand {
         var settings = CrashModel.Settings(policy: policy, failure: failure)
         settings.startedSeconds = started.map { $0.ms / 1000 }
         settings.observedForks = try rdb.map(creationTime)
-        settings.inPlaceAtCrash = try rdbAtCrash.map(creationTime)
+        if let rdbAtCrash {
+            let ctime = try creationTime(rdbAtCrash)
+            settings.inPlaceAtCrash = ctime
+            do { settings.inPlaceHolds = try SnapshotMatch.heldPrefixes(ofRDB: rdbAtCrash, ctime: ctime, timeline: timeline) }
+            catch let e as ReplayError {
+                Console.error("\(aof): \(e)")
+                throw ExitCode(ExitStatus.damaged)
+            } catch { throw fail(rdbAtCrash, error) }
+        }
         settings.failuresMs = bgsaveFailsAt.map(\.ms)
         settings.bgsaveMs = bgsaveSeconds.map { Int64(($0 * 1000).rounded()) }
         let model = CrashModel(timeline: timeline, settings: settings, untilSeconds: crashMs / 1000 + 1)

@@ -13,6 +13,9 @@ public final class CrashModel {
         /// ctime of the dump.rdb in place at the crash (`--rdb-at-crash`), Unix seconds: the
         /// snapshot a restart loads, the last one taken.
         public var inPlaceAtCrash: Int64?
+        /// The entry counts that file's content agrees with holding (`SnapshotMatch`); nil
+        /// leaves its ctime second to say.
+        public var inPlaceHolds: ClosedRange<Int>?
         public var failuresMs: [Int64] = []
         /// Snapshot duration; nil estimates it from the dataset's size.
         public var bgsaveMs: Int64?
@@ -92,8 +95,10 @@ public final class CrashModel {
                 : "save timing anchored on the given snapshots' ctime")
         }
         if let c = settings.inPlaceAtCrash {
-            assumptions.append("the given dump.rdb (ctime \(UTCTime.iso(seconds: c))) was in place at the crash: "
-                               + "its snapshot forked in that second and no later one completed")
+            let holds = settings.inPlaceHolds.map { h in
+                "its content matches the history after the first \(h.lowerBound == h.upperBound ? "\(h.lowerBound)" : "\(h.lowerBound) to \(h.upperBound)") commands"
+            } ?? "its snapshot forked in that second (its content matches no prefix of the history around it)"
+            assumptions.append("the given dump.rdb (ctime \(UTCTime.iso(seconds: c))) was in place at the crash, the last snapshot taken: " + holds)
         }
         if let d = settings.bgsaveMs {
             assumptions.append("a snapshot takes \(d) ms (--bgsave-seconds)")
@@ -194,9 +199,11 @@ public final class CrashModel {
     private func restoredRange(at t: Int64, atT: Int)
         -> (earliest: SnapshotSimulator.Snapshot?, latest: SnapshotSimulator.Snapshot?, minCut: Int, maxCut: Int, likelyCut: Int) {
         if settings.inPlaceAtCrash != nil {
-            // The file in place is known: only its fork instant within its second is not.
-            let (e, l) = (snapshots.early.last { $0.succeeded }, snapshots.late.last { $0.succeeded })
-            let lo = min(e?.cut ?? 0, atT), hi = max(lo, min(l?.cut ?? 0, atT))
+            // The file in place is known: its content says what it holds, else its fork second.
+            var (e, l) = (snapshots.early.last { $0.succeeded }, snapshots.late.last { $0.succeeded })
+            if let h = settings.inPlaceHolds { e?.cut = h.lowerBound; l?.cut = h.upperBound }
+            let lo = min(e?.cut ?? settings.inPlaceHolds?.lowerBound ?? 0, atT)
+            let hi = max(lo, min(l?.cut ?? settings.inPlaceHolds?.upperBound ?? 0, atT))
             let likely = min(snapshots.expected.last { $0.succeeded }?.cut ?? 0, atT)
             return (e, l, lo, hi, min(max(likely, lo), hi))
         }
