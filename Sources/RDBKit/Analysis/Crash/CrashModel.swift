@@ -100,6 +100,10 @@ public final class CrashModel {
             } ?? "its snapshot forked in that second (its content matches no prefix of the history around it)"
             assumptions.append("the given dump.rdb (ctime \(UTCTime.iso(seconds: c))) was in place at the crash, the last snapshot taken: " + holds)
         }
+        if !settings.policy.appendOnly && !(settings.policy.savePoints.isEmpty && observed.isEmpty) {
+            assumptions.append("the cron runs at most \(SnapshotSimulator.lateTickMs) ms behind its 100 ms period (the latest save schedule); "
+                               + "a server further behind may keep fewer writes than the bands say")
+        }
         if let d = settings.bgsaveMs {
             assumptions.append("a snapshot takes \(d) ms (--bgsave-seconds)")
         } else {
