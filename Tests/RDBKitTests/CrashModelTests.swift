@@ -220,6 +220,34 @@ extension CrashModelTests {
         #expect(try SnapshotMatch.heldPrefixes(ofRDB: foreign, ctime: Self.at(10, 2), timeline: timeline) == nil)
     }
 
+    /// Seen on a real server: under `save 1 40`, whether the first snapshot held its second's 40
+    /// writes decides whether a second snapshot ever forks. The latest schedule (all 40 held)
+    /// never reaches 40 changes again, the earliest saves again at 10:00:04: the writes after the
+    /// first snapshot are only possibly lost, never certainly.
+    @Test func whenTheSchedulesPartTheLaterSnapshotLeavesItsWritesPossible() throws {
+        let dir = try ScratchDirectory()
+        var bytes: [UInt8] = []
+        var n = 0
+        for (second, writes) in [(1, 45), (2, 40), (3, 35), (4, 3)] {
+            bytes += Array("#TS:\(Self.at(10, 0, Int64(second)))\r\n".utf8)
+            if second == 1 { bytes += resp("SELECT", "0") }
+            for _ in 0..<writes { bytes += resp("SET", "k\(n)", "v"); n += 1 }
+        }
+        let path = try dir.write("appendonly.aof", bytes)
+        var s = CrashModel.Settings(policy: PersistencePolicy(savePoints: [.init(seconds: 1, changes: 40)]), failure: .process)
+        s.startedSeconds = Self.at(10, 0)
+        let m = CrashModel(timeline: try WriteTimeline(path: path), settings: s)
+        #expect(m.snapshots.early.map(\.forkMs) == [Self.ms(10, 0, 2), Self.ms(10, 0, 4)])
+        #expect(m.snapshots.late.map(\.forkMs) == [Self.ms(10, 0, 2, 100 + SnapshotSimulator.lateTickMs)])
+        let o = m.evaluate(atMs: Self.ms(10, 0, 5, 500))
+        // From the earliest first snapshot (none of 10:00:02's writes) on, nothing is certain.
+        #expect(o.firstLost == 1 + 45 && o.count(.certain) == 0)
+        // The expected schedule's second snapshot holds one of 10:00:04's three writes.
+        #expect(o.classes.suffix(3) == [.possible, .likely, .likely])
+        #expect(o.lostWrites == 40 + 35 + 3)
+        _ = dir
+    }
+
     /// Two minutes of a few writes a second (some in MULTI/EXEC, some seconds idle), seeded.
     static func busyHistory() throws -> (ScratchDirectory, String) {
         let dir = try ScratchDirectory()
