@@ -6,7 +6,9 @@ import Testing
 /// timestamped AOF runs a timed workload and is killed with SIGKILL; the keys a restart from its
 /// dump.rdb alone lost (against a restart from its AOF) must be the keys the report predicts:
 /// every key it calls lost, none it does not name; the "possibly" ones are the documented
-/// uncertainty of the fork instant within its second.
+/// uncertainty between the earliest and the latest save schedule. Given the dump.rdb in place
+/// at the crash, whose content says which writes it holds, the prediction is exact once the
+/// crash's own second holds no write.
 @Suite(.serialized) struct CrashReportServerTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var seed: UInt64
