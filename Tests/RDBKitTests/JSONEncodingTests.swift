@@ -72,6 +72,29 @@ private func base64(_ bytes: [UInt8]) -> String {
         #expect(json(bytes) == #"{"b64":"MDEyMzQ1Njc4OWFiY2RlZv8="}"#)
     }
 
+    @Test func anEscapeIsFoundAtEveryPositionOfAWord() {
+        for k in 0..<17 {
+            var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 17)
+            bytes[k] = UInt8(ascii: "\"")
+            let expected = String(repeating: "a", count: k) + #"\""# + String(repeating: "a", count: 16 - k)
+            #expect(json(bytes) == "\"" + expected + "\"", "quote at \(k)")
+        }
+    }
+
+    @Test func aMultiByteSequenceAcrossAWordBoundaryIsKept() {
+        #expect(json(Array("abcdefg日本\"xyz0123456789".utf8)) == "\"abcdefg日本\\\"xyz0123456789\"")
+        #expect(json(Array("abcdefg🎉".utf8)) == "\"abcdefg🎉\"")
+    }
+
+    @Test(arguments: [
+        [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+        [0xF5, 0x80, 0x80, 0x80], [0xE6, 0x97], [0x61, 0xC3, 0x28],
+    ] as [[UInt8]])
+    func malformedSequencesAfterEscapedTextMakeTheWholeStringBase64(_ tail: [UInt8]) {
+        let bytes = ascii(#"say "hi" \ then "#) + tail
+        #expect(json(bytes) == #"{"b64":""# + Data(bytes).base64EncodedString() + #""}"#)
+    }
+
     @Test func base64PadsEachRemainder() {
         #expect(base64(ascii("f")) == "Zg==")
         #expect(base64(ascii("fo")) == "Zm8=")

@@ -18,6 +18,12 @@ public struct ByteList: RandomAccessCollection, Sendable, Equatable {
         ends.reserveCapacity(n)
     }
 
+    /// Makes room for `elements` more elements of `bytes` more bytes in all.
+    public mutating func reserveCapacity(elements: Int, bytes: Int) {
+        storage.reserveCapacity(storage.count + bytes)
+        ends.reserveCapacity(ends.count + elements)
+    }
+
     public var startIndex: Int { 0 }
     public var endIndex: Int { ends.count }
 

@@ -33,6 +33,24 @@ enum PackedElement {
     }
 }
 
+extension ByteList {
+    /// Sizes the list once for the elements of a ziplist or listpack blob, `share` of them
+    /// (1 for a list or set, 2 for pairs), instead of growing it element by element: most
+    /// collections are small blobs, where the growth steps cost more than the copying. The
+    /// byte estimate is the blob's size (integers may expand to more as decimal text).
+    mutating func reserveCapacity(forPacked p: UnsafeRawBufferPointer, listpack: Bool, share: Int) {
+        // The header's element count; 65535 means "count them". Sizing only: the iterators
+        // check it against the elements.
+        let at = listpack ? 4 : 8
+        var elements = 0
+        if p.count >= at + 2 {
+            let declared = Int(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt16.self)))
+            if declared != 65535 { elements = declared / share }
+        }
+        reserveCapacity(elements: elements, bytes: p.count)
+    }
+}
+
 /// A ziplist or listpack walked element by element.
 protocol PackedElementIterator {
     mutating func next() throws -> PackedElement?

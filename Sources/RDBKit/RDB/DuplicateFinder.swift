@@ -25,9 +25,17 @@ enum Hash64 {
             i += 8
         }
         if i < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n { tail |= UInt64(p[i]) << shift; shift += 8; i += 1 }
+            // The last 1-7 bytes in one or two loads, not a loop: keys and fields are short.
+            // With the length in the seed, each form determines the bytes it covers.
+            let tail: UInt64
+            if n >= 8 {
+                tail = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) >> (8 * UInt64(8 - (n - i)))
+            } else if n >= 4 {
+                tail = UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+                    | UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))) << 32
+            } else {
+                tail = UInt64(p[0]) | UInt64(p[n / 2]) << 8 | UInt64(p[n - 1]) << 16
+            }
             h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
         }
         return mix(h)

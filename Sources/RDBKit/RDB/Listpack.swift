@@ -25,9 +25,6 @@ struct ListpackIterator: PackedElementIterator {
         declaredCount = Int(UInt16(littleEndian: blob.loadUnaligned(fromByteOffset: 4, as: UInt16.self)))
     }
 
-    /// The header's element count, nil when it saturated at 65535.
-    var headerCount: Int? { declaredCount == 65535 ? nil : declaredCount }
-
     mutating func next() throws -> PackedElement? {
         let n = p.count
         guard i < n else { throw ctx.error(at: i, expected: "a listpack entry", found: "end of blob") }

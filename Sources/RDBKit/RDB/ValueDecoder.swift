@@ -29,6 +29,7 @@ extension RDBDecoder {
         case .listZiplist:
             var l = ByteList()
             try withString("ziplist") { p, ctx in
+                l.reserveCapacity(forPacked: p, listpack: false, share: 1)
                 var it = try ZiplistIterator(p, ctx)
                 try it.forEach { $0.append(to: &l) }
                 noteBlob(bytes: p.count, elements: l.count)
@@ -57,6 +58,7 @@ extension RDBDecoder {
             var l = ByteList()
             try withString("listpack") { p, ctx in
                 duplicates.reset()
+                l.reserveCapacity(forPacked: p, listpack: true, share: 1)
                 var it = try ListpackIterator(p, ctx)
                 while let e = try it.next() {
                     e.append(to: &l)
@@ -169,6 +171,7 @@ extension RDBDecoder {
         try withString(kind) { p, ctx in
             var isMember = true
             duplicates.reset()
+            z.members.reserveCapacity(forPacked: p, listpack: listpack, share: 2)
             try forEachPacked(listpack: listpack, p, ctx) { e, at in
                 if isMember {
                     e.append(to: &z.members)
@@ -197,6 +200,8 @@ extension RDBDecoder {
         try withString(kind) { p, ctx in
             var isField = true
             duplicates.reset()
+            h.fields.reserveCapacity(forPacked: p, listpack: listpack, share: 2)
+            h.values.reserveCapacity(forPacked: p, listpack: listpack, share: 2)
             try forEachPacked(listpack: listpack, p, ctx) { e, at in
                 if isField {
                     e.append(to: &h.fields)

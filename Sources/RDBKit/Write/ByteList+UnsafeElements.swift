@@ -36,7 +36,22 @@ extension ByteList {
             }
             return x.count - y.count
         }
+
+        /// Element `i`'s first eight bytes as a big-endian integer, zero-padded.
+        @inline(__always)
+        func prefix(of i: Int) -> UInt64 {
+            let x = self[i]
+            if x.count >= 8 { return UInt64(bigEndian: x.loadUnaligned(as: UInt64.self)) }
+            var v: UInt64 = 0
+            for b in x { v = v << 8 | UInt64(b) }
+            return v << (8 * (8 - UInt64(x.count)))
+        }
     }
+
+    /// An element's first eight bytes, big-endian and zero-padded: integer order of prefixes
+    /// is byte order of elements, up to ties between prefixes.
+    fileprivate struct SortKey { var prefix: UInt64; var index: Int }
+    fileprivate struct ScoreKey { var score: Double; var prefix: UInt64; var index: Int }
 
     public func withUnsafeElements<R>(_ body: (UnsafeElements) throws -> R) rethrows -> R {
         try storage.withUnsafeBytes { bytes in
@@ -47,21 +62,54 @@ extension ByteList {
     /// Element indices in byte-wise order (memcmp, the shorter first on a common prefix), the
     /// order Redis gives sorted members and the JSONL contract gives sets and hashes.
     public func byteOrderPermutation() -> [Int] {
-        var order = Array(indices)
-        withUnsafeElements { elements in order.sort { elements.compare($0, $1) < 0 } }
-        return order
+        withUnsafeElements { elements in
+            // Sorted by each element's first eight bytes held inline, so most comparisons are
+            // one integer compare instead of two lookups in `ends` and two loads of element bytes.
+            var keys = (0..<elements.count).map { SortKey(prefix: elements.prefix(of: $0), index: $0) }
+            let less = { (a: SortKey, b: SortKey) -> Bool in
+                a.prefix != b.prefix ? a.prefix < b.prefix : elements.compare(a.index, b.index) < 0
+            }
+            if keys.count <= 16 {
+                insertionSort(&keys, by: less)
+            } else {
+                keys.sort(by: less)
+            }
+            return keys.map(\.index)
+        }
     }
 
     /// Member indices in `ZRANGE` order: score ascending, then member byte-wise.
     public static func scoreOrderPermutation(members: ByteList, scores: [Double]) -> [Int] {
-        var order = Array(members.indices)
         scores.withUnsafeBufferPointer { scores in
             members.withUnsafeElements { members in
-                order.sort { a, b in
-                    scores[a] != scores[b] ? scores[a] < scores[b] : members.compare(a, b) < 0
+                var keys = (0..<members.count).map {
+                    ScoreKey(score: scores[$0], prefix: members.prefix(of: $0), index: $0)
                 }
+                let less = { (a: ScoreKey, b: ScoreKey) -> Bool in
+                    if a.score != b.score { return a.score < b.score }
+                    return a.prefix != b.prefix ? a.prefix < b.prefix : members.compare(a.index, b.index) < 0
+                }
+                if keys.count <= 16 {
+                    insertionSort(&keys, by: less)
+                } else {
+                    keys.sort(by: less)
+                }
+                return keys.map(\.index)
             }
         }
-        return order
+    }
+}
+
+/// Sorts a few elements in place: below ~16 it beats the general sort, whose setup dominates.
+private func insertionSort<T>(_ a: inout [T], by less: (T, T) -> Bool) {
+    guard a.count > 1 else { return }
+    for i in 1..<a.count {
+        let x = a[i]
+        var j = i
+        while j > 0 && less(x, a[j - 1]) {
+            a[j] = a[j - 1]
+            j -= 1
+        }
+        a[j] = x
     }
 }

@@ -28,13 +28,7 @@ public enum JSONEncoding {
 
     /// Appends `bytes` as a JSON string, or as `{"b64":"..."}` when they are not valid UTF-8.
     static func appendBytes<S: ByteSink & ~Copyable>(_ bytes: UnsafeRawBufferPointer, to sink: inout S) {
-        if isPlainASCII(bytes) {
-            sink.append(quote)
-            sink.append(bytes)
-            sink.append(quote)
-        } else if isValidUTF8(bytes) {
-            appendEscaped(bytes, to: &sink)
-        } else {
+        if !appendIfValidUTF8(bytes, to: &sink) {
             sink.append("{\"b64\":\"")
             appendBase64(bytes, to: &sink)
             sink.append("\"}")
@@ -46,19 +40,10 @@ public enum JSONEncoding {
     }
 
     static func appendString<S: ByteSink & ~Copyable, C: Collection>(_ utf8: C, to sink: inout S) where C.Element == UInt8 {
-        // nil when the text is not contiguous (a bridged or lazily decoded string).
-        if utf8.withContiguousStorageIfAvailable({ appendKnownUTF8(UnsafeRawBufferPointer($0), to: &sink) }) == nil {
-            Array(utf8).withUnsafeBytes { appendKnownUTF8($0, to: &sink) }
-        }
-    }
-
-    private static func appendKnownUTF8<S: ByteSink & ~Copyable>(_ bytes: UnsafeRawBufferPointer, to sink: inout S) {
-        if isPlainASCII(bytes) {
-            sink.append(quote)
-            sink.append(bytes)
-            sink.append(quote)
-        } else {
-            appendEscaped(bytes, to: &sink)
+        // nil when the text is not contiguous (a bridged or lazily decoded string). A Swift
+        // string is valid UTF-8, so the append cannot refuse it.
+        if utf8.withContiguousStorageIfAvailable({ _ = appendIfValidUTF8(UnsafeRawBufferPointer($0), to: &sink) }) == nil {
+            _ = Array(utf8).withUnsafeBytes { appendIfValidUTF8($0, to: &sink) }
         }
     }
 
@@ -162,33 +147,42 @@ public enum JSONEncoding {
     /// True when `bytes` are well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates,
     /// nothing above U+10FFFF), the same test a strict decoder applies.
     public static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let p = bytes.baseAddress else { return true }
         let n = bytes.count
         var i = 0
         while i < n {
             // Skip ASCII a word at a time: most keys and values are ASCII.
-            while i + 8 <= n && bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & highBits == 0 {
+            while i + 8 <= n && p.loadUnaligned(fromByteOffset: i, as: UInt64.self) & highBits == 0 {
                 i += 8
             }
             guard i < n else { break }
-            let b0 = bytes[i]
-            if b0 < 0x80 { i += 1; continue }
-            let length: Int
-            var lower: UInt8 = 0x80, upper: UInt8 = 0xBF  // range of the second byte
-            switch b0 {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; lower = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; upper = 0x9F
-            case 0xF0: length = 4; lower = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; upper = 0x8F
-            default: return false
-            }
-            guard i + length <= n, (lower...upper).contains(bytes[i + 1]) else { return false }
-            for k in 2..<length where bytes[i + k] & 0xC0 != 0x80 { return false }
+            if p.load(fromByteOffset: i, as: UInt8.self) < 0x80 { i += 1; continue }
+            let length = utf8SequenceLength(p, at: i, count: n)
+            if length == 0 { return false }
             i += length
         }
         return true
+    }
+
+    /// The length of the well-formed multi-byte UTF-8 sequence starting at `p[i]` (a byte of
+    /// 0x80 or more), or 0 when it is not one (RFC 3629 table 3-7).
+    @inline(__always)
+    static func utf8SequenceLength(_ p: UnsafeRawPointer, at i: Int, count n: Int) -> Int {
+        let length: Int
+        var lower: UInt8 = 0x80, upper: UInt8 = 0xBF  // range of the second byte
+        switch p.load(fromByteOffset: i, as: UInt8.self) {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; lower = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; upper = 0x9F
+        case 0xF0: length = 4; lower = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; upper = 0x8F
+        default: return 0
+        }
+        guard i + length <= n, (lower...upper).contains(p.load(fromByteOffset: i + 1, as: UInt8.self)) else { return 0 }
+        for k in 2..<length where p.load(fromByteOffset: i + k, as: UInt8.self) & 0xC0 != 0x80 { return 0 }
+        return length
     }
 
     // MARK: Internals
@@ -198,24 +192,11 @@ public enum JSONEncoding {
     static let lowBits: UInt64 = 0x0101_0101_0101_0101
     static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    /// True when every byte is printable-or-space ASCII other than `"` and `\`, so the bytes
-    /// are their own JSON string body. Checked eight bytes at a time (SWAR).
-    static func isPlainASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let n = bytes.count
-        var i = 0
-        while i + 8 <= n {
-            let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            // Any byte >= 0x80, any byte < 0x20, any `"` (0x22), any `\` (0x5C).
-            let special = w | hasByteBelow0x20(w) | hasZeroByte(w ^ (lowBits &* 0x22)) | hasZeroByte(w ^ (lowBits &* 0x5C))
-            if special & highBits != 0 { return false }
-            i += 8
-        }
-        while i < n {
-            let b = bytes[i]
-            if b < 0x20 || b >= 0x80 || b == 0x22 || b == 0x5C { return false }
-            i += 1
-        }
-        return true
+    /// The high bit of each byte of `w` that is not its own JSON string body: 0x80 or more, below
+    /// 0x20, `"` or `\`. Exact for the lowest such byte; bytes above it may be flagged falsely
+    /// (borrows), which only sends them through the slow path.
+    @inline(__always) static func specialBytes(_ w: UInt64) -> UInt64 {
+        (w | hasByteBelow0x20(w) | hasZeroByte(w ^ (lowBits &* 0x22)) | hasZeroByte(w ^ (lowBits &* 0x5C))) & highBits
     }
 
     /// High bit set in some byte iff `w` has a zero byte (exact as a yes/no answer).
@@ -228,8 +209,6 @@ public enum JSONEncoding {
         (w &- lowBits &* 0x20) & ~w & highBits
     }
 
-    /// Writes valid UTF-8 as a JSON string: runs of ordinary bytes are copied whole, and only
-    /// `"`, `\` and control characters are escaped.
     /// For each byte, its JSON string form packed little-endian in the low bytes and its length
     /// in the top byte: the byte itself, a two-byte escape, or `\u00XX`.
     static let escapeTable: [UInt64] = (0..<256).map { (b: Int) -> UInt64 in
@@ -250,23 +229,74 @@ public enum JSONEncoding {
         return packed
     }
 
-    static func appendEscaped<S: ByteSink & ~Copyable>(_ bytes: UnsafeRawBufferPointer, to sink: inout S) {
-        // Each byte becomes one 8-byte store of its table entry, advancing by its length (up
-        // to six for `\u00XX`); the two spare bytes of slack absorb the last store's overhang.
-        sink.appendInPlace(maxCount: bytes.count * 6 + 10) { out in
+    /// Appends `bytes` as a JSON string in one pass, or appends nothing and returns false when
+    /// they are not valid UTF-8. Taken eight bytes at a time: a word with nothing to escape is
+    /// copied whole; an ASCII word with `"`, `\` or a control character goes through the
+    /// table without a branch per byte (one 8-byte store of each byte's entry, advancing by its
+    /// length, up to six for `\u00XX`); only a word with a byte of 0x80 or more is walked byte
+    /// by byte, checking each multi-byte sequence and copying it as it is.
+    static func appendIfValidUTF8<S: ByteSink & ~Copyable>(_ bytes: UnsafeRawBufferPointer, to sink: inout S) -> Bool {
+        guard let src = bytes.baseAddress else {
+            sink.append(quote)
+            sink.append(quote)
+            return true
+        }
+        let n = bytes.count
+        var valid = true
+        // Output never passes 6 bytes per input byte plus the quotes; the slack absorbs the
+        // overhang of the last 8-byte store.
+        sink.appendInPlace(maxCount: n * 6 + 10) { out in
             let raw = UnsafeMutableRawPointer(out)
-            var o = 1
             out[0] = quote
+            var o = 1, i = 0
             escapeTable.withUnsafeBufferPointer { table in
-                for b in bytes {
-                    let e = table[Int(b)]
-                    (raw + o).storeBytes(of: e.littleEndian, as: UInt64.self)
-                    o += Int(e >> 56)
+                /// One byte at `i`: its table entry, or a whole checked multi-byte sequence.
+                func step() -> Bool {
+                    let b = src.load(fromByteOffset: i, as: UInt8.self)
+                    if b < 0x80 {
+                        let e = table[Int(b)]
+                        (raw + o).storeBytes(of: e.littleEndian, as: UInt64.self)
+                        o += Int(e >> 56)
+                        i += 1
+                        return true
+                    }
+                    let length = utf8SequenceLength(src, at: i, count: n)
+                    if length == 0 { return false }
+                    (raw + o).copyMemory(from: src + i, byteCount: length)
+                    o += length
+                    i += length
+                    return true
+                }
+                while i + 8 <= n {
+                    let w = src.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if specialBytes(w) == 0 {
+                        (raw + o).storeBytes(of: w, as: UInt64.self)
+                        o += 8
+                        i += 8
+                    } else if w & highBits == 0 {
+                        for k in 0..<8 {
+                            let e = table[Int(truncatingIfNeeded: w >> (8 * UInt64(k))) & 0xFF]
+                            (raw + o).storeBytes(of: e.littleEndian, as: UInt64.self)
+                            o += Int(e >> 56)
+                        }
+                        i += 8
+                    } else {
+                        // A sequence may run past the word's end; the next word starts after it.
+                        let end = i + 8
+                        while i < end {
+                            guard step() else { valid = false; return }
+                        }
+                    }
+                }
+                while i < n {
+                    guard step() else { valid = false; return }
                 }
             }
+            guard valid else { return 0 }
             out[o] = quote
             return o + 1
         }
+        return valid
     }
 
     @inline(__always) static func hexDigit(_ v: UInt8) -> UInt8 {

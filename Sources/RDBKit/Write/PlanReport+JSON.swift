@@ -37,9 +37,9 @@ extension PlanReport {
                 ("restart_seconds", .object([("mean", .double(r.restart.meanSeconds)), ("max", .double(r.restart.maxSeconds))])),
             ])
         }
-        let span = plan.timeline.span
+        let span = plan.history.span
         return JSONValue.object([
-            ("commands", .int(Int64(plan.timeline.count))),
+            ("commands", .int(Int64(plan.history.count))),
             ("first_ms", span.map { .int($0.first) } ?? .null), ("last_ms", span.map { .int($0.last) } ?? .null),
             ("dataset_bytes", .int(plan.datasetBytes)), ("rdb_bytes", .int(plan.rdbBytes)),
             ("candidates", .array(results)),
@@ -47,7 +47,7 @@ extension PlanReport {
                 .object([("goal", .string(g.text)), ("configuration", g.recommend(plan.results).map { .string($0.candidate.name) } ?? .null),
                          ("text", .string(recommendation(g)))])
             })),
-            ("assumptions", .array((plan.timeline.notes + plan.assumptions).map { .string($0) })),
+            ("assumptions", .array((plan.history.notes + plan.assumptions).map { .string($0) })),
         ]).serialized()
     }
 }

@@ -42,7 +42,7 @@ public struct PlanReport {
 
     public func text() -> String {
         var out: [String] = []
-        let tl = plan.timeline
+        let tl = plan.history
         if let span = tl.span {
             out.append("history: \(tl.count) commands, \(UTCTime.iso(ms: span.first))..\(UTCTime.iso(ms: span.last)) "
                        + "(\(plan.results.first?.loss.first?.instants ?? 0) crash instants, one a second)")

@@ -102,14 +102,6 @@ struct Plan: ParsableCommand {
             Console.error("\(error)")
             throw ExitCode(ExitStatus.of(error))
         }
-        let timeline = try aofOptions.timeline(aof)
-        guard timeline.span != nil else {
-            Console.error("\(aof): the history has no timed commands (aof-timestamp-enabled yes writes #TS: annotations)")
-            throw ExitCode(ExitStatus.damaged)
-        }
-        if timeline.timing == .evidence {
-            Console.error("\(aof): warning: no #TS: annotations: every instant between the files' time bounds is evaluated, and the losses are as uncertain as those bounds")
-        }
         var settings = PersistencePlan.Settings()
         settings.startedSeconds = started.map { $0.ms / 1000 }
         settings.bgsaveMs = bgsaveSeconds.map { Int64(($0 * 1000).rounded()) }
@@ -117,12 +109,23 @@ struct Plan: ParsableCommand {
         settings.rdbLoadBytesPerSecond = rdbLoadMbps * 1e6
         settings.aofLoadBytesPerSecond = aofLoadMbps * 1e6
         if let rdb {
+            // Read first: each save's copy-on-write is costed when the save ends, during the replay.
             do {
-                settings.sizes = try KeySizes(rdb: rdb, keeping: Set(timeline.keys))
+                settings.sizes = try KeySizes(rdb: rdb)
                 settings.rdbBytes = settings.sizes.fileBytes
             } catch { throw fail(rdb, error) }
         }
-        let plan = PersistencePlan(timeline: timeline, candidates: list, settings: settings)
+        let plan = try aofOptions.replaying(aof) {
+            try PersistencePlan(path: aof, options: aofOptions.readerOptions(level: .values), candidates: list, settings: settings)
+        }
+        aofOptions.report(aof, warnings: plan.history.warnings, tails: plan.history.tails)
+        guard plan.history.span != nil else {
+            Console.error("\(aof): the history has no timed commands (aof-timestamp-enabled yes writes #TS: annotations)")
+            throw ExitCode(ExitStatus.damaged)
+        }
+        if plan.history.timing == .evidence {
+            Console.error("\(aof): warning: no #TS: annotations: every instant between the files' time bounds is evaluated, and the losses are as uncertain as those bounds")
+        }
         let report = PlanReport(plan: plan, goals: maxLoss.map(\.goal) + maxCow.map(\.goal), source: aof)
         if let html {
             do { try AtomicFile.write(Array(report.html().utf8), to: html) } catch { throw fail(html, error) }

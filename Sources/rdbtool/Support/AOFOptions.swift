@@ -23,9 +23,15 @@ extension AOFOptions {
     /// tail on standard error. A history that cannot be replayed exits 1, one with more keys
     /// than the timeline numbers exits 4.
     func timeline(_ aof: String) throws -> WriteTimeline {
-        let timeline: WriteTimeline
+        let timeline = try replaying(aof) { try WriteTimeline(path: aof, options: readerOptions(level: .values)) }
+        report(aof, warnings: timeline.warnings, tails: timeline.tails)
+        return timeline
+    }
+
+    /// Runs a replay of `aof`, mapping its errors to exit statuses as `timeline` does.
+    func replaying<T>(_ aof: String, _ body: () throws -> T) throws -> T {
         do {
-            timeline = try WriteTimeline(path: aof, options: readerOptions(level: .values))
+            return try body()
         } catch let e as ReplayError {
             Console.error("\(aof): \(e)")
             throw ExitCode(ExitStatus.damaged)
@@ -35,8 +41,10 @@ extension AOFOptions {
         } catch {
             throw fail(aof, error)
         }
-        for w in timeline.warnings { Console.error("\(aof): warning: \(w)") }
-        for t in timeline.tails { Console.error("\(aof): \(t)") }
-        return timeline
+    }
+
+    func report(_ aof: String, warnings: [AOFWarning], tails: [AOFTail]) {
+        for w in warnings { Console.error("\(aof): warning: \(w)") }
+        for t in tails { Console.error("\(aof): \(t)") }
     }
 }

@@ -62,7 +62,7 @@ public final class CrashModel {
     public let settings: Settings
     public let snapshots: SnapshotSimulator
     /// What the model assumed, for the report.
-    public private(set) var assumptions: [String] = []
+    public let assumptions: [String]
 
     /// `untilSeconds`: how far past the last write snapshots are simulated (a crash time).
     public init(timeline: WriteTimeline, settings: Settings, untilSeconds: Int64? = nil) {
@@ -89,6 +89,15 @@ public final class CrashModel {
         }
         ordered = zip(timeline.entries, timeline.entries.dropFirst()).allSatisfy { $0.hiMs <= $1.hiMs }
             && rising(snapshots.early) && rising(snapshots.expected) && rising(snapshots.late)
+        assumptions = Self.assumptions(settings: settings, started: started, historyBytes: timeline.entries.last?.bytesSoFar ?? 0,
+                                       baseKeys: timeline.baseKeys, baseCreated: timeline.baseCreated, timing: timeline.timing)
+    }
+
+    /// What a model over a history assumes, for the report. `historyBytes`: the AOF bytes read.
+    static func assumptions(settings: Settings, started: Int64, historyBytes bytes: Int64, baseKeys: Int, baseCreated: Int64?,
+                            timing: WriteTimeline.Timing) -> [String] {
+        var assumptions: [String] = []
+        let observed = settings.observedForks + [settings.inPlaceAtCrash].compactMap { $0 }
         if settings.startedSeconds == nil {
             assumptions.append(observed.isEmpty
                 ? "server started (lastsave) at the first write, \(UTCTime.iso(seconds: started)); give --started to set it"
@@ -107,19 +116,19 @@ public final class CrashModel {
         if let d = settings.bgsaveMs {
             assumptions.append("a snapshot takes \(d) ms (--bgsave-seconds)")
         } else {
-            let bytes = timeline.entries.last?.bytesSoFar ?? 0
             assumptions.append("a snapshot takes about \(SnapshotSimulator.estimatedDurationMs(bytes: bytes)) ms at the end of the history "
                                + "(1 ms fork + the dataset at 200 MB/s, its AOF size \(bytes) bytes as the measure; --bgsave-seconds to set)")
         }
-        if timeline.baseKeys > 0 || timeline.baseCreated != nil {
-            assumptions.append("the \(timeline.baseKeys) keys of the AOF's base RDB are taken as saved before the history starts")
+        if baseKeys > 0 || baseCreated != nil {
+            assumptions.append("the \(baseKeys) keys of the AOF's base RDB are taken as saved before the history starts")
         }
-        if timeline.timing == .evidence && !settings.policy.aofTimestamps {
+        if timing == .evidence && !settings.policy.aofTimestamps {
             assumptions.append("aof-timestamp-enabled yes would time every write to the second")
         }
         if !settings.policy.appendOnly && settings.failure == .power {
             assumptions.append("the RDB rename is durable (7.0.3+ fsyncs the directory; before that a power loss can undo the last rename)")
         }
+        return assumptions
     }
 
     /// The number of entries whose window starts at or before `t` (windows are in file order).
@@ -195,35 +204,64 @@ public final class CrashModel {
     /// The snapshot a restart loads under one reading of the evidence: the last that succeeded
     /// and was in place by `t` (or, `possibly`, whose child a killed parent left running).
     private func restored(_ list: [SnapshotSimulator.Snapshot], possibly: Bool, at t: Int64) -> SnapshotSimulator.Snapshot? {
-        // A killed parent does not stop its snapshot child: the file may still be renamed into place.
-        let forked = possibly && settings.failure == .process
-        return list.prefix(rank(list) { (forked ? $0.forkMs : $0.doneMs) <= t }).last { $0.succeeded }
+        Self.restored(list, forked: possibly && settings.failure == .process, ordered: ordered, at: t)
     }
 
-    private func restoredRange(at t: Int64, atT: Int)
-        -> (earliest: SnapshotSimulator.Snapshot?, latest: SnapshotSimulator.Snapshot?, minCut: Int, maxCut: Int, likelyCut: Int) {
-        if settings.inPlaceAtCrash != nil {
+    /// `forked`: a child that has forked counts (a killed parent does not stop its snapshot
+    /// child: the file may still be renamed into place). `ordered`: the list rises in fork and
+    /// completion times, so it is searched by halves; snapshots forked after `t` may be missing.
+    static func restored(_ list: [SnapshotSimulator.Snapshot], forked: Bool, ordered: Bool, at t: Int64) -> SnapshotSimulator.Snapshot? {
+        list.prefix(rank(list, ordered: ordered) { (forked ? $0.forkMs : $0.doneMs) <= t }).last { $0.succeeded }
+    }
+
+    /// For an RDB recovery: the earliest and the latest snapshot a restart may load, the entries
+    /// each holds, and those the expected one holds when a running child may finish.
+    struct RestoredRange {
+        var earliest: SnapshotSimulator.Snapshot?
+        var latest: SnapshotSimulator.Snapshot?
+        var minCut: Int
+        var maxCut: Int
+        var likelyCut: Int
+    }
+
+    private func restoredRange(at t: Int64, atT: Int) -> RestoredRange {
+        Self.restoredRange(early: snapshots.early, expected: snapshots.expected, late: snapshots.late, failure: settings.failure,
+                           inPlace: settings.inPlaceAtCrash != nil, inPlaceHolds: settings.inPlaceHolds, ordered: ordered, at: t, atT: atT)
+    }
+
+    /// The range from the two hard-limit schedules: the k-th real snapshot lies between the k-th
+    /// `early` and the k-th `late` one, so a restart at `t` loads at least the last `late` one
+    /// done by `t` and at most the one of the same rank as the last `early` one done (or, a
+    /// killed parent's child, forked) by `t`. The lists may end at `t` (`plan` runs them as the
+    /// history passes): a rank beyond the `late` list's end is a snapshot forked after `t`,
+    /// holding everything before it. `inPlace`: the file in place at the crash is known, the
+    /// last snapshot of full lists; `inPlaceHolds`, what its content says it holds.
+    static func restoredRange(early: [SnapshotSimulator.Snapshot], expected: [SnapshotSimulator.Snapshot], late: [SnapshotSimulator.Snapshot],
+                              failure: PersistencePolicy.Failure, inPlace: Bool = false, inPlaceHolds: ClosedRange<Int>? = nil,
+                              ordered: Bool, at t: Int64, atT: Int) -> RestoredRange {
+        if inPlace {
             // The file in place is known: its content says what it holds, else its fork second.
-            var (e, l) = (snapshots.early.last { $0.succeeded }, snapshots.late.last { $0.succeeded })
-            if let h = settings.inPlaceHolds { e?.cut = h.lowerBound; l?.cut = h.upperBound }
-            let lo = min(e?.cut ?? settings.inPlaceHolds?.lowerBound ?? 0, atT)
-            let hi = max(lo, min(l?.cut ?? settings.inPlaceHolds?.upperBound ?? 0, atT))
-            let likely = min(snapshots.expected.last { $0.succeeded }?.cut ?? 0, atT)
-            return (e, l, lo, hi, min(max(likely, lo), hi))
+            var (e, l) = (early.last { $0.succeeded }, late.last { $0.succeeded })
+            if let h = inPlaceHolds { e?.cut = h.lowerBound; l?.cut = h.upperBound }
+            let lo = min(e?.cut ?? inPlaceHolds?.lowerBound ?? 0, atT)
+            let hi = max(lo, min(l?.cut ?? inPlaceHolds?.upperBound ?? 0, atT))
+            let likely = min(expected.last { $0.succeeded }?.cut ?? 0, atT)
+            return RestoredRange(earliest: e, latest: l, minCut: lo, maxCut: hi, likelyCut: min(max(likely, lo), hi))
         }
-        let killed = settings.failure == .process
-        let surely = rank(snapshots.late) { $0.doneMs <= t }
-        let atMost = rank(snapshots.early) { (killed ? $0.forkMs : $0.doneMs) <= t }
-        let earliest = snapshots.early.prefix(surely).last { $0.succeeded }
-        let latest = snapshots.late.prefix(atMost).last { $0.succeeded }
+        let killed = failure == .process
+        let surely = rank(late, ordered: ordered) { $0.doneMs <= t }
+        let atMost = rank(early, ordered: ordered) { (killed ? $0.forkMs : $0.doneMs) <= t }
+        let earliest = early.prefix(surely).last { $0.succeeded }
+        let latest = late.prefix(atMost).last { $0.succeeded }
         let minCut = min(earliest?.cut ?? 0, atT)
-        let maxCut = atMost > snapshots.late.count ? atT : max(minCut, min(latest?.cut ?? 0, atT))
-        let likely = min(restored(snapshots.expected, possibly: true, at: t)?.cut ?? 0, atT)
-        return (earliest, latest, minCut, maxCut, min(max(likely, minCut), maxCut))
+        let maxCut = atMost > late.count ? atT : max(minCut, min(latest?.cut ?? 0, atT))
+        let likely = min(restored(expected, forked: killed, ordered: ordered, at: t)?.cut ?? 0, atT)
+        return RestoredRange(earliest: earliest, latest: latest, minCut: minCut, maxCut: maxCut, likelyCut: min(max(likely, minCut), maxCut))
     }
 
-    /// The number of snapshots up to the last one for which `isBy` holds (their times rise).
-    private func rank(_ list: [SnapshotSimulator.Snapshot], _ isBy: (SnapshotSimulator.Snapshot) -> Bool) -> Int {
+    /// The number of snapshots up to the last one for which `isBy` holds (`ordered`: their times
+    /// rise, so it is searched by halves).
+    private static func rank(_ list: [SnapshotSimulator.Snapshot], ordered: Bool, _ isBy: (SnapshotSimulator.Snapshot) -> Bool) -> Int {
         guard ordered else { return list.lastIndex(where: isBy).map { $0 + 1 } ?? 0 }
         var lo = 0, hi = list.count
         while lo < hi {

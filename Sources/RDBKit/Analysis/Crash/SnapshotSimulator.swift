@@ -85,12 +85,12 @@ public struct SnapshotSimulator: Sendable {
         late = Self.run(timeline, settings, share: 1)
     }
 
-    private static func second(_ ms: Int64) -> Int64 { ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000) }
+    static func second(_ ms: Int64) -> Int64 { ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000) }
 
     /// `share`: the part of the fork second's writes (after the one that made it due) that
     /// precede the fork.
     private static func run(_ timeline: WriteTimeline, _ s: Settings, share: Double) -> [Snapshot] {
-        let early = share == 0, late = share == 1
+        let early = share == 0
         let entries = timeline.entries
         let n = entries.count
         // Where each command sits for this variant: an unknown bound falls back to the other.
@@ -99,111 +99,177 @@ public struct SnapshotSimulator: Sendable {
             let t = early ? (e.loMs != Int64.min ? e.loMs : e.hiMs) : (e.hiMs != Int64.max ? e.hiMs : e.loMs)
             return t == Int64.min || t == Int64.max ? s.startedSeconds : max(Self.second(t), s.startedSeconds)
         }
-        var out: [Snapshot] = []
+        var run = Run(settings: s, share: share)
+        var i = 0
+        while i < n {
+            let first = i, second = sec(i)
+            var end = i + 1
+            while end < n && sec(end) == second { end += 1 }
+            run.push(second: second, count: end - first, dirty: { entries[first + $0].dirty }, bytesSoFar: { entries[first + $0].bytesSoFar })
+            i = end
+        }
+        run.finish()
+        return run.snapshots
+    }
+
+    /// The save-point rule run forward as the commands arrive, a second at a time: `plan` drives
+    /// one while it replays, `run` over a whole timeline. Commands are pushed in groups, each every
+    /// command of one second (in this variant's reading) in file order.
+    public struct Run: Sendable {
+        public let settings: Settings
+        let share: Double
+        /// In fork order, a child still running included.
+        public private(set) var snapshots: [Snapshot] = []
+        /// Commands pushed (the index of the next one).
+        public private(set) var pushed = 0
+        var now: Int64
+        /// The rule has run for `now`.
+        var ranNow = false
+        /// Commands arrived for a second already passed: those and later ones are never reached.
+        var stuck = false
         var dirty: Int64 = 0
-        var lastsave = s.startedSeconds
+        var lastsave: Int64
         var lastTry = Int64.min / 2
         var statusOK = true
         var child: Snapshot?
-        var failures = s.failuresMs.sorted()
-        let observed = s.observedForks.sorted()
-        let lastObserved = observed.last
-        var i = 0
-        var now = s.startedSeconds
+        var failures: [Int64]
+        let observed: [Int64]
+        /// `bytesSoFar` of the last command pushed.
+        var lastBytes: Int64 = 0
         /// `late`: a save made due by a write forks at the next second's first tick.
         var deferred = false
 
-        func bytes(before cut: Int) -> Int64 {
-            cut > 0 ? entries[cut - 1].bytesSoFar : 0
+        public init(settings: Settings, share: Double) {
+            self.settings = settings
+            self.share = share
+            now = settings.startedSeconds
+            lastsave = settings.startedSeconds
+            failures = settings.failuresMs.sorted()
+            observed = settings.observedForks.sorted()
         }
+
+        /// The next `count` commands, all of `second` (a second after the previous group's);
+        /// `dirty(k)` and `bytesSoFar(k)` describe the group's `k`th.
+        public mutating func push(second: Int64, count: Int, dirty: (Int) -> Int32, bytesSoFar: (Int) -> Int64) {
+            guard !stuck else { return }
+            while true {
+                if !ranNow {
+                    ranNow = true
+                    if now == second { tick(count: count, dirty: dirty, bytesSoFar: bytesSoFar); return }
+                    tick(count: 0, dirty: dirty, bytesSoFar: bytesSoFar)
+                }
+                guard let next = nextSecond(pending: second) else { stuck = true; return }
+                now = next
+                ranNow = false
+            }
+        }
+
+        /// Runs on past the last command, up to `settings.untilSeconds`.
+        public mutating func finish() {
+            guard !stuck else { return }
+            while true {
+                if !ranNow {
+                    ranNow = true
+                    tick(count: 0, dirty: { _ in 0 }, bytesSoFar: { _ in 0 })
+                }
+                guard let next = nextSecond(pending: nil) else { return }
+                now = next
+                ranNow = false
+            }
+        }
+
         /// `offsetMs`: where in the second the fork happens; `noticeMs`: the parent's delay.
-        func fork(at second: Int64, cut: Int, offsetMs: Int64 = 0, noticeMs: Int64 = 0) {
+        mutating func fork(at second: Int64, cut: Int, offsetMs: Int64 = 0, noticeMs: Int64 = 0) {
             let forkMs = second * 1000 + offsetMs
-            let duration = s.durationMs ?? estimatedDurationMs(bytes: bytes(before: cut))
+            let duration = settings.durationMs ?? estimatedDurationMs(bytes: cut > 0 ? lastBytes : 0)
             var ok = true
             if let f = failures.first, f <= forkMs { failures.removeFirst(); ok = false }
             let done = forkMs + duration
-            child = Snapshot(forkMs: forkMs, cut: cut, doneMs: done, noticedMs: done + noticeMs,
-                             succeeded: ok, dirty: dirty, observed: lastObserved.map { second <= $0 } ?? false)
+            let c = Snapshot(forkMs: forkMs, cut: cut, doneMs: done, noticedMs: done + noticeMs,
+                             succeeded: ok, dirty: dirty, observed: observed.last.map { second <= $0 } ?? false)
+            child = c
+            snapshots.append(c)
             lastTry = second
         }
+
         func ruleFires(at second: Int64) -> Bool {
-            if let f = s.lastFork, second > f { return false }
+            if let f = settings.lastFork, second > f { return false }
             // A given snapshot forks once, even when its child is done within its second.
-            if let lastObserved, second <= lastObserved { return observed.contains(second) && lastTry != second }
-            for p in s.savePoints where dirty >= p.changes && second - lastsave > p.seconds {
+            if let lastObserved = observed.last, second <= lastObserved { return observed.contains(second) && lastTry != second }
+            for p in settings.savePoints where dirty >= p.changes && second - lastsave > p.seconds {
                 return statusOK || second - lastTry > 5
             }
             return false
         }
-        func finishChild(upTo t: Int64) {
-            guard let c = child, Self.second(c.noticedMs) <= t else { return }
+
+        mutating func finishChild(upTo t: Int64) {
+            guard let c = child, SnapshotSimulator.second(c.noticedMs) <= t else { return }
             if c.succeeded {
                 dirty -= c.dirty
-                lastsave = Self.second(c.noticedMs)
+                lastsave = SnapshotSimulator.second(c.noticedMs)
                 statusOK = true
             } else {
                 statusOK = false
             }
-            out.append(c)
             child = nil
         }
-        /// The next second anything can happen in, after `now`.
-        func nextSecond() -> Int64? {
+
+        /// The next second anything can happen in, after `now`; `pending`: the next command's.
+        func nextSecond(pending: Int64?) -> Int64? {
             var next: [Int64] = []
-            if i < n { next.append(sec(i)) }
+            if let pending { next.append(pending) }
             if deferred { next.append(now + 1) }
-            if let c = child { next.append(Self.second(c.noticedMs)) }
+            if let c = child { next.append(SnapshotSimulator.second(c.noticedMs)) }
             else {
-                if let lastObserved, now < lastObserved {
+                if let lastObserved = observed.last, now < lastObserved {
                     if let o = observed.first(where: { $0 > now }) { next.append(o) }
-                } else if s.lastFork == nil {
-                    for p in s.savePoints where dirty >= p.changes {
+                } else if settings.lastFork == nil {
+                    for p in settings.savePoints where dirty >= p.changes {
                         var t = lastsave + p.seconds + 1
                         if !statusOK { t = max(t, lastTry + 6) }
                         next.append(t)
                     }
                 }
             }
-            guard let m = next.filter({ $0 > now }).min(), m <= max(s.untilSeconds, i < n ? sec(i) : Int64.min) else { return nil }
+            guard let m = next.filter({ $0 > now }).min(), m <= max(settings.untilSeconds, pending ?? Int64.min) else { return nil }
             return m
         }
 
-        while true {
+        /// The rule over second `now`, whose `count` commands are the next ones.
+        mutating func tick(count: Int, dirty entryDirty: (Int) -> Int32, bytesSoFar: (Int) -> Int64) {
+            let early = share == 0, late = share == 1
             finishChild(upTo: now)
-            let first = i
-            var end = i
-            while end < n && sec(end) == now { end += 1 }
+            let first = pushed
+            let end = pushed + count
             let lag = Int((Double(end - first) * share).rounded(.up))
             let dueAtStart = child == nil && (deferred || ruleFires(at: now))
             deferred = false
             var forkAt: Int? = dueAtStart ? min(first + lag, end) : nil
-            func forkNow() {
+            func forkNow(_ run: inout Run) {
                 // Due at the second's start: the first tick (100 ms in, late by up to lateTickMs
                 // under `late`); due after a write: where the cut falls if the second's writes are
                 // spread evenly. The parent notices at the tick after the child is done.
-                let offset: Int64 = early ? 0 : late ? 100 + Self.lateTickMs
+                let i = run.pushed
+                let offset: Int64 = early ? 0 : late ? 100 + SnapshotSimulator.lateTickMs
                     : dueAtStart ? 100 : min(999, Int64(1000 * (i - first) / max(end - first, 1)))
-                let notice: Int64 = early ? 0 : late ? 100 + Self.lateTickMs : dueAtStart ? 100 : 0
-                fork(at: now, cut: i, offsetMs: offset, noticeMs: notice)
+                let notice: Int64 = early ? 0 : late ? 100 + SnapshotSimulator.lateTickMs : dueAtStart ? 100 : 0
+                run.fork(at: run.now, cut: i, offsetMs: offset, noticeMs: notice)
                 forkAt = nil
             }
-            while i < end {
-                if let f = forkAt, i >= f, child == nil { forkNow() }
-                dirty += Int64(entries[i].dirty)
-                i += 1
+            while pushed < end {
+                if let f = forkAt, pushed >= f, child == nil { forkNow(&self) }
+                let d = entryDirty(pushed - first)
+                dirty += Int64(d)
+                lastBytes = bytesSoFar(pushed - first)
+                pushed += 1
                 finishChild(upTo: now)
-                if forkAt == nil && !deferred && child == nil && entries[i - 1].dirty > 0 && ruleFires(at: now) {
+                if forkAt == nil && !deferred && child == nil && d > 0 && ruleFires(at: now) {
                     // The tick after this write may fall in the next second.
-                    if late && lastObserved.map({ now > $0 }) ?? true { deferred = true } else { forkAt = min(i + lag, end) }
+                    if late && observed.last.map({ now > $0 }) ?? true { deferred = true } else { forkAt = min(pushed + lag, end) }
                 }
             }
-            if forkAt != nil && child == nil { forkNow() }
+            if forkAt != nil && child == nil { forkNow(&self) }
             finishChild(upTo: now)
-            guard let next = nextSecond() else { break }
-            now = next
         }
-        if let c = child { out.append(c) }
-        return out
     }
 }

@@ -51,63 +51,33 @@ public final class WriteTimeline {
     public init(path: String, options: AOFReader.Options = .init()) throws {
         self.path = path
         readerOptions = options
-        let reader = try AOFReader(path: path, options: options)
-        parts = reader.layout.parts
-        let replayer = Replayer(options: Replayer.Options(skipUnsupported: true))
+        var entries: [Entry] = [], keys: [Replayer.KeyRef] = [], keyIDs: [Int32] = []
         var keyIndex: [Replayer.KeyRef: Int32] = [:]
-        var annotations = 0
-        var part: Int32 = -1
-        var bytes: Int64 = 0
-        var previousSize: Int64 = 0
-        var firstTimeMs: Int64?
-        try reader.read { event in
-            switch event {
-            case .file(let p):
-                part += 1
-                bytes += previousSize
-                previousSize = p.size ?? 0
-                _ = try replayer.apply([Array("SELECT".utf8), Array("0".utf8)], timeMs: nil)
-            case .rdb(.key(let r)):
-                replayer.dataset.load(r)
-                baseKeys += 1
-            case .rdb(.function(let f)):
-                replayer.dataset.load(f)
-            case .rdb(.aux(let name, let value)):
-                if name == Array("ctime".utf8), let t = Int64(String(decoding: value, as: UTF8.self)) { baseCreated = t }
-            case .timestamp(let s, _):
-                annotations += 1
-                if firstTimeMs == nil { firstTimeMs = s * 1000 }
-            case .command(let c):
-                let timeMs = c.timeSeconds.map { $0 * 1000 }
-                let outcome = try replayer.apply(c.arguments.map { Array($0) }, timeMs: timeMs)
-                let start = keyIDs.count
-                for k in outcome.keys {
-                    let id: Int32
-                    if let known = keyIndex[k] { id = known } else {
-                        guard keys.count < Int(Int32.max) else {
-                            throw CrashError(.history, where: "\(c.file) offset \(c.offset)", message: "more than 2^31 distinct keys: too many to track")
-                        }
-                        id = Int32(keys.count); keys.append(k); keyIndex[k] = id
+        let replay = try HistoryReplay(path: path, options: options) { entry, changed, file in
+            var e = entry
+            e.keyStart = keyIDs.count
+            for k in changed {
+                let id: Int32
+                if let known = keyIndex[k] { id = known } else {
+                    guard keys.count < Int(Int32.max) else {
+                        throw CrashError(.history, where: "\(file) offset \(e.offset)", message: "more than 2^31 distinct keys: too many to track")
                     }
-                    keyIDs.append(id)
+                    id = Int32(keys.count); keys.append(k); keyIndex[k] = id
                 }
-                let framing = c.isNamed("SELECT") || c.isNamed("MULTI") || c.isNamed("EXEC")
-                let lo = timeMs ?? Int64.min
-                let hi = timeMs.map { $0 + 999 } ?? Int64.max
-                entries.append(Entry(part: part, offset: c.offset, db: Int32(c.db), dirty: Int32(clamping: outcome.dirty),
-                                     loMs: lo, hiMs: hi, keyStart: start, keyCount: Int32(clamping: outcome.keys.count),
-                                     isFraming: framing, bytesSoFar: bytes + c.offset + c.byteCount))
-            case .tail(let t):
-                tails.append(t)
-                if t.kind == .openTransaction { _ = replayer.discardTransaction() }
-            case .warning(let w):
-                warnings.append(w)
-            default:
-                break
+                keyIDs.append(id)
             }
+            entries.append(e)
         }
-        if annotations > 0 { timing = .annotated(annotations: annotations) }
-        bound(firstAnnotatedMs: firstTimeMs)
+        parts = replay.parts
+        self.entries = entries
+        self.keys = keys
+        self.keyIDs = keyIDs
+        baseKeys = replay.baseKeys
+        baseCreated = replay.baseCreated
+        warnings = replay.warnings
+        tails = replay.tails
+        if replay.annotations > 0 { timing = .annotated(annotations: replay.annotations) }
+        bound(firstAnnotatedMs: replay.firstAnnotatedMs)
     }
 
     /// Fills in the windows the annotations leave open: before the first annotation a command
@@ -134,7 +104,7 @@ public final class WriteTimeline {
         }
         switch timing {
         case .annotated(let n):
-            notes.append("\(n) #TS: annotations: each command's time is known to the second (commands of one second are not ordered in time)")
+            notes.append(HistoryReplay.annotatedNote(n))
             if untimed > 0 { notes.append("\(untimed) commands precede the first annotation: timed only as before it") }
         case .evidence:
             var evidence: [String] = []

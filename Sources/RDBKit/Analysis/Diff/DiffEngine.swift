@@ -67,6 +67,7 @@ public struct DiffEngine {
             default: break
             }
         }
+        index.buildTable()
         result.duplicatesA = index.duplicates
 
         // Stream B against the index, keeping B's records only for keys that differ.
@@ -78,7 +79,7 @@ public struct DiffEngine {
             case .aux(let n, let v): infoB.aux.append((String(decoding: n, as: UTF8.self), String(decoding: v, as: UTF8.self)))
             case .key(let r):
                 guard filter?.accepts(r) ?? true else { return }
-                guard let i = index.find(db: r.db, key: r.key) else {
+                guard let i = index.findExpectingOrder(db: r.db, key: r.key) else {
                     var d = KeyDiff(db: r.db, key: r.key, kind: .added)
                     d.typeB = r.value.type
                     d.expireB = r.expireAtMs

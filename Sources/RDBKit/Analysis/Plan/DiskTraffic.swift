@@ -21,36 +21,74 @@ public struct DiskTraffic: Sendable, Equatable {
 
     public var bytesPerHour: Double { rdbBytesPerHour + aofAppendBytesPerHour + rewriteBytesPerHour }
 
+    /// The AOF side, fed command by command in file order.
+    public struct AOFGrowth: Sendable {
+        let rewrite: AOFRewriteRule
+        let rdbBytes: Int64
+        var size: Int64
+        var appended: Int64 = 0
+        var incrSum = 0.0
+        var commands = 0
+        var writes = 0
+        var rewrites = 0
+        var maxIncrBytes: Int64 = 0
+        var seconds = Set<Int64>()
+        var lastSecond: Int64?
+
+        /// `rdbBytes`: the base an automatic rewrite writes, and the AOF's size at the start.
+        public init(rewrite: AOFRewriteRule, rdbBytes: Int64) {
+            self.rewrite = rewrite; self.rdbBytes = rdbBytes; size = rdbBytes
+        }
+
+        /// One command: `bytes` it carries in the AOF, whether it is framing, its window's start.
+        public mutating func add(bytes b: Int64, isFraming: Bool, loMs: Int64) {
+            appended += b
+            size += b
+            if rewrite.due(size: size, base: rdbBytes) {
+                rewrites += 1
+                size = rdbBytes
+            }
+            maxIncrBytes = max(maxIncrBytes, size - rdbBytes)
+            incrSum += Double(size - rdbBytes)
+            commands += 1
+            if !isFraming { writes += 1 }
+            if loMs != Int64.min {
+                let s = LossProfile.floorSecond(loMs)
+                if s != lastSecond { seconds.insert(s); lastSecond = s }
+            }
+        }
+    }
+
     public init(timeline: WriteTimeline, candidate: PlanCandidate, snapshots: Int, rdbBytes: Int64, periodSeconds: Double) {
+        var growth: AOFGrowth?
+        if candidate.policy.appendOnly {
+            var g = AOFGrowth(rewrite: candidate.rewrite, rdbBytes: rdbBytes)
+            for i in timeline.entries.indices {
+                let e = timeline.entries[i]
+                g.add(bytes: CopyOnWriteEstimate.commandBytes(timeline, i), isFraming: e.isFraming, loMs: e.loMs)
+            }
+            growth = g
+        }
+        self.init(candidate: candidate, snapshots: snapshots, rdbBytes: rdbBytes, periodSeconds: periodSeconds, aof: growth)
+    }
+
+    /// `aof`: the history's commands as the AOF grew by them (nil for `appendonly no`).
+    public init(candidate: PlanCandidate, snapshots: Int, rdbBytes: Int64, periodSeconds: Double, aof: AOFGrowth?) {
         let hours = periodSeconds / 3600
         guard hours > 0 else { return }
         var fsyncs = Double(snapshots) * Double(rdbBytes / Self.rdbFsyncBytes + 1)
         rdbBytesPerHour = Double(snapshots) * Double(rdbBytes) / hours
         let policy = candidate.policy
-        if policy.appendOnly {
-            var size = rdbBytes, appended: Int64 = 0, incrSum = 0.0
-            var writes = 0, seconds = Set<Int64>()
-            for i in timeline.entries.indices {
-                let b = CopyOnWriteEstimate.commandBytes(timeline, i)
-                appended += b
-                size += b
-                if candidate.rewrite.due(size: size, base: rdbBytes) {
-                    rewrites += 1
-                    size = rdbBytes
-                }
-                maxIncrBytes = max(maxIncrBytes, size - rdbBytes)
-                incrSum += Double(size - rdbBytes)
-                let e = timeline.entries[i]
-                if !e.isFraming { writes += 1 }
-                if e.loMs != Int64.min { seconds.insert(LossProfile.floorSecond(e.loMs)) }
-            }
-            meanIncrBytes = timeline.entries.isEmpty ? 0 : Int64(incrSum / Double(timeline.entries.count))
-            aofAppendBytesPerHour = Double(appended) / hours
+        if policy.appendOnly, let g = aof {
+            rewrites = g.rewrites
+            maxIncrBytes = g.maxIncrBytes
+            meanIncrBytes = g.commands == 0 ? 0 : Int64(g.incrSum / Double(g.commands))
+            aofAppendBytesPerHour = Double(g.appended) / hours
             rewriteBytesPerHour = Double(rewrites) * Double(rdbBytes) / hours
             fsyncs += Double(rewrites) * Double(rdbBytes / Self.rdbFsyncBytes + 1)
             switch policy.appendFsync {
-            case .always: fsyncs += Double(writes)
-            case .everysec: fsyncs += Double(seconds.count)
+            case .always: fsyncs += Double(g.writes)
+            case .everysec: fsyncs += Double(g.seconds.count)
             case .no: break
             }
         }

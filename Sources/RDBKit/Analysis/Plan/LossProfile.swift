@@ -68,11 +68,14 @@ public struct LossProfile: Sendable {
     }
 
     public init(model: CrashModel, curvePoints: Int = 400) {
-        failure = model.settings.failure
-        var points: [Point] = []
-        for t in Self.instants(of: model.timeline) {
-            points.append(Self.point(model.lossCounts(atMs: t), at: t, timeline: model.timeline))
-        }
+        self.init(failure: model.settings.failure,
+                  points: Self.instants(of: model.timeline).map { Self.point(model.lossCounts(atMs: $0), at: $0, timeline: model.timeline) },
+                  curvePoints: curvePoints)
+    }
+
+    /// `points`: the loss at each crash instant, in time order.
+    public init(failure: PersistencePolicy.Failure, points: [Point], curvePoints: Int = 400) {
+        self.failure = failure
         instants = points.count
         writes = Stats(points.map { Double($0.writes) })
         worstWrites = Stats(points.map { Double($0.worstWrites) })

@@ -15,18 +15,15 @@ public struct KeySizes: Sendable {
 
     public init() {}
 
-    /// Models every key of an RDB (one pass), keeping the sizes of `keeping` only (all when nil):
-    /// the keys a history writes, so memory follows the history's keys, not the dataset's.
-    /// Throws `RDBError`.
-    public init(rdb path: String, keeping: Set<Replayer.KeyRef>? = nil, model: MemoryModel = MemoryModel()) throws {
+    /// Models every key of an RDB (one pass). Throws `RDBError`.
+    public init(rdb path: String, model: MemoryModel = MemoryModel()) throws {
         let reader = try RDBReader(path: path)
         fileBytes = AOFLayout.fileSize(path)
         var keys: [Int: (keys: Int, expires: Int)] = [:]
         while let event = try reader.next() {
             guard case .key(let r) = event else { continue }
             let m = model.estimate(r).total
-            let ref = Replayer.KeyRef(db: r.db, key: r.key)
-            if keeping?.contains(ref) ?? true { bytes[ref] = m }
+            bytes[Replayer.KeyRef(db: r.db, key: r.key)] = m
             totalBytes += m
             keys[r.db, default: (0, 0)].keys += 1
             if r.expireAtMs != nil { keys[r.db, default: (0, 0)].expires += 1 }
@@ -67,10 +64,59 @@ public struct CopyOnWriteEstimate: Sendable, Equatable {
         return max(1, e[i].bytesSoFar - e[i - 1].bytesSoFar)
     }
 
+    /// The keys written while one child runs, fed command by command in file order.
+    public struct Writes: Sendable {
+        public let fromMs: Int64
+        public let toMs: Int64
+        /// Bytes each key's writes carry: those whose window lies within the save, and all that overlap it.
+        var carried: [Replayer.KeyRef: (sure: Int64, possible: Int64)] = [:]
+
+        public init(fromMs: Int64, toMs: Int64) { self.fromMs = fromMs; self.toMs = toMs }
+
+        /// Whether a write in [loMs, hiMs] may fall within the save.
+        public func overlaps(loMs: Int64, hiMs: Int64) -> Bool { hiMs >= fromMs && loMs <= toMs }
+
+        /// A command carrying `bytes` that changed `keys` within [loMs, hiMs] (overlapping the save).
+        public mutating func add(loMs: Int64, hiMs: Int64, bytes b: Int64, keys: some Sequence<Replayer.KeyRef>) {
+            let within = loMs >= fromMs && hiMs <= toMs
+            for k in keys {
+                carried[k, default: (0, 0)].possible += b
+                if within { carried[k, default: (0, 0)].sure += b }
+            }
+        }
+
+        /// The pages the writes dirty (see the type's assumptions), summed for the low and high end.
+        public func pages(sizes: KeySizes) -> Pages {
+            var p = Pages()
+            for (k, c) in carried {
+                let size = sizes.bytes[k]
+                func pages(_ carried: Int64) -> Int64 {
+                    let touched = size.map { min($0, carried) } ?? carried
+                    return max(1, (touched + CopyOnWriteEstimate.pageBytes - 1) / CopyOnWriteEstimate.pageBytes)
+                }
+                p.highPages += pages(c.possible) + 3
+                p.possibleKeys += 1
+                if c.sure > 0 {
+                    p.lowPages += pages(c.sure)
+                    p.sureKeys += 1
+                }
+            }
+            return p
+        }
+    }
+
+    /// What a save's writes come to before the dataset's size is applied.
+    public struct Pages: Sendable, Equatable {
+        public var lowPages: Int64 = 0
+        public var highPages: Int64 = 0
+        public var sureKeys = 0
+        public var possibleKeys = 0
+    }
+
     /// The estimate for a child running from `fromMs` to `toMs`: writes whose time window lies
     /// within it count at both ends, those that only overlap it at the high end.
     public init(timeline: WriteTimeline, fromMs: Int64, toMs: Int64, sizes: KeySizes, datasetBytes: Int64) {
-        var sure: [Int32: Int64] = [:], possible: [Int32: Int64] = [:]
+        var writes = Writes(fromMs: fromMs, toMs: toMs)
         let entries = timeline.entries
         // Windows are in file order, so the first overlapping write is found by its start.
         var lo = 0, hi = entries.count
@@ -81,32 +127,23 @@ public struct CopyOnWriteEstimate: Sendable, Equatable {
         var i = lo
         while i < entries.count && entries[i].loMs <= toMs {
             let e = entries[i]
-            if e.hiMs >= fromMs {
-                let b = Self.commandBytes(timeline, i)
-                let within = e.loMs >= fromMs && e.hiMs <= toMs
-                for id in timeline.keys(of: i) {
-                    possible[id, default: 0] += b
-                    if within { sure[id, default: 0] += b }
-                }
+            if writes.overlaps(loMs: e.loMs, hiMs: e.hiMs) {
+                writes.add(loMs: e.loMs, hiMs: e.hiMs, bytes: Self.commandBytes(timeline, i),
+                           keys: timeline.keys(of: i).lazy.map { timeline.keys[Int($0)] })
             }
             i += 1
         }
-        func pages(_ written: [Int32: Int64]) -> [Int64] {
-            written.map { id, carried in
-                let k = timeline.keys[Int(id)]
-                let touched = sizes.bytes[k].map { min($0, carried) } ?? carried
-                return max(1, (touched + Self.pageBytes - 1) / Self.pageBytes)
-            }
-        }
+        self.init(writes.pages(sizes: sizes), datasetBytes: datasetBytes)
+    }
+
+    public init(_ p: Pages, datasetBytes: Int64) {
         let datasetPages = max(1, datasetBytes / Self.pageBytes)
-        let lowPages = pages(sure).reduce(0, +)
         // Distinct pages among `lowPages` drawn at random from the dataset's.
-        let spread = Double(max(datasetPages, lowPages))
-        let low = (spread * (1 - pow(1 - 1 / spread, Double(lowPages)))).rounded()
-        let highPages = pages(possible).reduce(0) { $0 + $1 + 3 }
+        let spread = Double(max(datasetPages, p.lowPages))
+        let low = (spread * (1 - pow(1 - 1 / spread, Double(p.lowPages)))).rounded()
         lowBytes = Int64(low) * Self.pageBytes
-        highBytes = min(highPages * Self.pageBytes, datasetBytes) + Self.baselineBytes
-        keys = (sure.count, possible.count)
+        highBytes = min(p.highPages * Self.pageBytes, datasetBytes) + Self.baselineBytes
+        keys = (p.sureKeys, p.possibleKeys)
     }
 }
 
@@ -131,11 +168,16 @@ public struct SnapshotCost: Sendable {
     public init(model: CrashModel, periodSeconds: Double, sizes: KeySizes, datasetBytes: Int64, forkMsPerGB: Double) {
         let end = model.timeline.span?.last ?? Int64.min
         let taken = model.snapshots.expected.filter { $0.forkMs <= end }
-        snapshots = taken.count
-        perHour = periodSeconds > 0 ? Double(taken.count) * 3600 / periodSeconds : 0
-        forkPauseMs = Double(datasetBytes) / Double(1 << 30) * forkMsPerGB
-        copyOnWrite = taken.map {
+        self.init(copyOnWrite: taken.map {
             CopyOnWriteEstimate(timeline: model.timeline, fromMs: $0.forkMs, toMs: $0.doneMs, sizes: sizes, datasetBytes: datasetBytes)
-        }
+        }, periodSeconds: periodSeconds, datasetBytes: datasetBytes, forkMsPerGB: forkMsPerGB)
+    }
+
+    /// `copyOnWrite`: one estimate for each snapshot forked within the history.
+    public init(copyOnWrite: [CopyOnWriteEstimate], periodSeconds: Double, datasetBytes: Int64, forkMsPerGB: Double) {
+        snapshots = copyOnWrite.count
+        perHour = periodSeconds > 0 ? Double(copyOnWrite.count) * 3600 / periodSeconds : 0
+        forkPauseMs = Double(datasetBytes) / Double(1 << 30) * forkMsPerGB
+        self.copyOnWrite = copyOnWrite
     }
 }
