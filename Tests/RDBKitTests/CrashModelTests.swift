@@ -179,6 +179,75 @@ extension CrashModelTests {
         #expect(try SnapshotSimulator.creationTime(ofRDB: rdb) == Self.at(10, 2, 30))
     }
 
+    @Test func theFileInPlaceAtTheCrashIsTheLastSnapshot() throws {
+        let (dir, path) = try Self.notesHistory()
+        // save 60 1 snapshots A, B and C a minute or less after each is written.
+        var s = CrashModel.Settings(policy: PersistencePolicy(savePoints: [.init(seconds: 60, changes: 1)]), failure: .process)
+        s.startedSeconds = Self.at(9, 44, 59)
+        let simulated = CrashModel(timeline: try WriteTimeline(path: path), settings: s)
+        #expect(Self.lost(simulated, simulated.evaluate(atMs: Self.ms(10, 4))).isEmpty)
+        // The dump.rdb found after the crash forked at 10:00: no later save completed.
+        s.inPlaceAtCrash = Self.at(10, 0)
+        let m = CrashModel(timeline: try WriteTimeline(path: path), settings: s)
+        let o = m.evaluate(atMs: Self.ms(10, 4))
+        #expect(Self.lost(m, o) == ["A": .certain, "B": .certain, "C": .certain])
+        #expect([m.snapshots.early, m.snapshots.expected, m.snapshots.late].map { $0.map(\.forkMs) }
+                == [[Self.ms(10, 0)], [Self.ms(10, 0, 0, 100)], [Self.ms(10, 0, 0, 100 + SnapshotSimulator.lateTickMs)]])
+        #expect(o.snapshot.early?.cut == 2 && o.snapshot.late?.cut == 2)
+        _ = dir
+    }
+
+    @Test func aSnapshotsContentSaysWhichWritesOfItsForkSecondsItHolds() throws {
+        let (dir, path) = try Self.notesHistory()
+        let timeline = try WriteTimeline(path: path)
+        /// An RDB with ctime 10:02 holding these writes.
+        func snapshot(_ name: String, _ writes: [(String, String)]) throws -> String {
+            let r = Replayer(options: Replayer.Options(skipUnsupported: true))
+            for (k, v) in writes { _ = try r.apply([Array("SET".utf8), Array(k.utf8), Array(v.utf8)], timeMs: nil) }
+            var options = RDBWriter.Options(version: 10)
+            options.creationTime = Self.at(10, 2)
+            let file = try dir.write(name, [])
+            _ = try r.dataset.writeRDB(path: file, options: options, nowMs: nil, protecting: [])
+            return file
+        }
+        // Commands: SELECT, SET X, SET A (10:01), SET B (10:02), SET C (10:03).
+        let withB = try snapshot("b.rdb", [("X", "0"), ("A", "1"), ("B", "2")])
+        #expect(try SnapshotMatch.heldPrefixes(ofRDB: withB, ctime: Self.at(10, 2), timeline: timeline) == 4...4)
+        let beforeB = try snapshot("a.rdb", [("X", "0"), ("A", "1")])
+        #expect(try SnapshotMatch.heldPrefixes(ofRDB: beforeB, ctime: Self.at(10, 2), timeline: timeline) == 3...3)
+        // Only the keys of the fork's second and the one before are compared: B here.
+        let foreign = try snapshot("other.rdb", [("B", "9")])
+        #expect(try SnapshotMatch.heldPrefixes(ofRDB: foreign, ctime: Self.at(10, 2), timeline: timeline) == nil)
+    }
+
+    /// Seen on a real server: under `save 1 40`, whether the first snapshot held its second's 40
+    /// writes decides whether a second snapshot ever forks. The latest schedule (all 40 held)
+    /// never reaches 40 changes again, the earliest saves again at 10:00:04: the writes after the
+    /// first snapshot are only possibly lost, never certainly.
+    @Test func whenTheSchedulesPartTheLaterSnapshotLeavesItsWritesPossible() throws {
+        let dir = try ScratchDirectory()
+        var bytes: [UInt8] = []
+        var n = 0
+        for (second, writes) in [(1, 45), (2, 40), (3, 35), (4, 3)] {
+            bytes += Array("#TS:\(Self.at(10, 0, Int64(second)))\r\n".utf8)
+            if second == 1 { bytes += resp("SELECT", "0") }
+            for _ in 0..<writes { bytes += resp("SET", "k\(n)", "v"); n += 1 }
+        }
+        let path = try dir.write("appendonly.aof", bytes)
+        var s = CrashModel.Settings(policy: PersistencePolicy(savePoints: [.init(seconds: 1, changes: 40)]), failure: .process)
+        s.startedSeconds = Self.at(10, 0)
+        let m = CrashModel(timeline: try WriteTimeline(path: path), settings: s)
+        #expect(m.snapshots.early.map(\.forkMs) == [Self.ms(10, 0, 2), Self.ms(10, 0, 4)])
+        #expect(m.snapshots.late.map(\.forkMs) == [Self.ms(10, 0, 2, 100 + SnapshotSimulator.lateTickMs)])
+        let o = m.evaluate(atMs: Self.ms(10, 0, 5, 500))
+        // From the earliest first snapshot (none of 10:00:02's writes) on, nothing is certain.
+        #expect(o.firstLost == 1 + 45 && o.count(.certain) == 0)
+        // The expected schedule's second snapshot holds one of 10:00:04's three writes.
+        #expect(o.classes.suffix(3) == [.possible, .likely, .likely])
+        #expect(o.lostWrites == 40 + 35 + 3)
+        _ = dir
+    }
+
     /// Two minutes of a few writes a second (some in MULTI/EXEC, some seconds idle), seeded.
     static func busyHistory() throws -> (ScratchDirectory, String) {
         let dir = try ScratchDirectory()

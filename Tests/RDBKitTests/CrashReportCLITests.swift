@@ -53,6 +53,27 @@ import Testing
 }
 
 extension CrashReportCLITests {
+    @Test func theFileInPlaceAtTheCrashIsReadForTheWritesItHolds() throws {
+        let (dir, aof) = try Self.history()
+        // save 60 1 would have saved C by 10:04; the file found in place holds X, A and B.
+        let r = Replayer(options: Replayer.Options(skipUnsupported: true))
+        for (k, v) in [("X", "0"), ("A", "1"), ("B", "2")] { _ = try r.apply([Array("SET".utf8), Array(k.utf8), Array(v.utf8)], timeMs: nil) }
+        var options = RDBWriter.Options(version: 10)
+        options.creationTime = CrashModelTests.at(10, 2)
+        let dump = try dir.write("dump.rdb", [])
+        _ = try r.dataset.writeRDB(path: dump, options: options, nowMs: nil, protecting: [])
+        let arguments = ["crash-report", "--aof", aof, "--save", "60 1", "--started", "\(CrashModelTests.at(9, 44, 59))", "--at", "10:04",
+                         "--failure", "process"]
+        #expect(try CLITests.run(arguments).out.contains("lost writes: 0 "))
+        let anchored = try CLITests.run(arguments + ["--rdb-at-crash", dump])
+        #expect(anchored.status == 0)
+        #expect(anchored.out.contains("its content matches the history after the first 4 commands"))
+        #expect(anchored.out.contains("lost writes: 1 (1 lost, 0 likely lost, 0 possibly lost)"))
+        #expect(anchored.out.contains("+ db0 \"C\" (string) = \"3\"  [lost]"))
+        let damaged = try dir.write("damaged.rdb", Array("REDIS0010\u{FE}".utf8))
+        #expect(try CLITests.run(arguments + ["--rdb-at-crash", damaged]).status == 1)
+    }
+
     @Test func htmlPageIsSelfContainedWithTheChartAndTheLostWrites() throws {
         let (dir, aof) = try Self.history()
         let page = dir.path + "/crash.html"

@@ -6,7 +6,9 @@ import Testing
 /// timestamped AOF runs a timed workload and is killed with SIGKILL; the keys a restart from its
 /// dump.rdb alone lost (against a restart from its AOF) must be the keys the report predicts:
 /// every key it calls lost, none it does not name; the "possibly" ones are the documented
-/// uncertainty of the fork instant within its second.
+/// uncertainty between the earliest and the latest save schedule. Given the dump.rdb in place
+/// at the crash, whose content says which writes it holds, the prediction is exact once the
+/// crash's own second holds no write.
 @Suite(.serialized) struct CrashReportServerTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var seed: UInt64
@@ -93,31 +95,53 @@ import Testing
         #expect(!atCrash.isEmpty)
         let actual = Set(kept.keys).union(atCrash.keys).filter { kept[$0] != atCrash[$0] }
 
-        let r = try CLITests.run(["crash-report", "--aof", aof, "--save", c.save.joined(separator: " "), "--appendonly", "no",
-                                  "--failure", "process", "--started", "\(started)", "--at", "\(crashMs)ms",
-                                  "--limit", "100000", "--format", "json"])
+        let arguments = ["crash-report", "--aof", aof, "--save", c.save.joined(separator: " "), "--appendonly", "no",
+                         "--failure", "process", "--started", "\(started)", "--at", "\(crashMs)ms", "--limit", "100000", "--format", "json"]
+        let created = hasDump ? try SnapshotSimulator.creationTime(ofRDB: dump) : nil
+        let model = try Self.prediction(arguments)
+        let readings = "the restored file forked in second \(created.map(String.init) ?? "-"), \(model.readings)"
+        #expect(model.certain.isSubset(of: actual), "predicted lost but kept: \(model.certain.subtracting(actual).sorted()); \(readings)")
+        #expect(actual.isSubset(of: model.named), "lost but not predicted: \(actual.subtracting(model.named).sorted()); \(readings)")
+        #expect(hasDump, "the workload is long enough for a save point to fire")
+        guard hasDump else { return }
+        // The file in place at the crash fixes which snapshot the restart loads and, by its
+        // content, which writes it holds: when every write precedes the crash's second, the
+        // prediction is exact.
+        let anchored = try Self.prediction(arguments + ["--rdb-at-crash", dump])
+        #expect(anchored.certain.isSubset(of: actual), "with the file, predicted lost but kept: \(anchored.certain.subtracting(actual).sorted())")
+        #expect(actual.isSubset(of: anchored.named), "with the file, lost but not predicted: \(actual.subtracting(anchored.named).sorted())")
+        if c.idle > 1 { #expect(anchored.certain == actual) }
+        print("\(c.testDescription): \(n) writes, \(actual.count) keys lost; predicted \(model.summary(actual)); "
+              + "with --rdb-at-crash \(anchored.summary(actual))")
+    }
+
+    /// What a crash-report run predicts: keys it calls lost, likely lost, and every key it names.
+    struct Prediction {
+        var certain: Set<String>
+        var likely: Set<String>
+        var named: Set<String>
+        /// The restored snapshot's fork under the earliest, expected and latest readings.
+        var readings: String
+
+        func summary(_ actual: Set<String>) -> String {
+            "\(certain.count) lost, \(likely.count) likely, \(named.count - certain.count - likely.count) possibly "
+                + "(the likely case wrong on \(certain.union(likely).symmetricDifference(actual).count) keys)"
+        }
+    }
+
+    static func prediction(_ arguments: [String]) throws -> Prediction {
+        let r = try CLITests.run(arguments)
         #expect(r.status == 0, "\(r.err)")
         let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
-        let keys = (json?["key_changes"] as? [[String: Any]]) ?? []
-        let certain = Set(keys.filter { $0["loss"] as? String == "lost" }.compactMap { $0["key"] as? String })
-        let named = Set(keys.compactMap { $0["key"] as? String })
-        let expected = Set(keys.filter { ["lost", "likely"].contains($0["loss"] as? String) }.compactMap { $0["key"] as? String })
-        #expect(certain.isSubset(of: actual), "predicted lost but kept: \(certain.subtracting(actual).sorted())")
-        // Every lost key named: on an idle machine always; alongside a release build, 1 or 2 keys
-        // the model counts as saved are lost in up to half the runs, some with the real fork in
-        // the model's own second (a `#TS:` from a lagging cached clock?). The model's readings
-        // and the real fork are in the message for the next look.
-        let forks = ["snapshot_early", "snapshot_expected", "snapshot_late"].map { (json?[$0] as? [String: Any])?["fork_ms"] ?? "-" }
-        let readings = "the restored file forked in second \(hasDump ? (try SnapshotSimulator.creationTime(ofRDB: dump)).map(String.init) ?? "-" : "-"), "
-            + "the model's readings at \(forks) ms"
-        withKnownIssue("a loaded machine runs the server behind the modelled save schedule", isIntermittent: true) {
-            #expect(actual.isSubset(of: named), "lost but not predicted: \(actual.subtracting(named).sorted()); \(readings)")
-        }
-        #expect(hasDump, "the workload is long enough for a save point to fire")
-        print("\(c.testDescription): \(n) writes, \(actual.count) keys lost, predicted \(certain.count) lost, "
-              + "\(expected.count - certain.count) likely, \(named.count - expected.count) possibly, "
-              + "\(actual.subtracting(named).count) lost but not named; expected case wrong on "
-              + "\(expected.symmetricDifference(actual).count) keys")
+        let changes = (json?["key_changes"] as? [[String: Any]]) ?? []
+        func keys(_ loss: String) -> Set<String> { Set(changes.filter { $0["loss"] as? String == loss }.compactMap { $0["key"] as? String }) }
+        // A key whose lost writes end where they began (written, then deleted) differs from the
+        // crash only at some recovery points: it is among the touched keys, not the differences.
+        let touched = (json?["touched_keys"] as? [[String: Any]]) ?? []
+        let named = Set(changes.compactMap { $0["key"] as? String }).union(touched.compactMap { $0["key"] as? String })
+        let forks = ["snapshot_early", "snapshot_expected", "snapshot_late"].map { "\((json?[$0] as? [String: Any])?["fork_ms"] ?? "-")" }
+        return Prediction(certain: keys("lost"), likely: keys("likely"), named: named,
+                          readings: "the model's earliest, expected and latest at \(forks.joined(separator: ", ")) ms")
     }
 }
 

@@ -36,6 +36,9 @@ struct CrashReportCommand: ParsableCommand {
     @Option(help: "An RDB snapshot actually taken (repeatable): its ctime anchors when a snapshot forked.")
     var rdb: [String] = []
 
+    @Option(help: "The dump.rdb in place at the crash (the file a restart loads): its snapshot is the last one taken; its content and ctime say which writes it holds.")
+    var rdbAtCrash: String?
+
     @Option(help: "A redis.conf to read save, appendonly, appendfsync, aof-use-rdb-preamble and aof-timestamp-enabled from.")
     var config: String?
 
@@ -117,19 +120,27 @@ struct CrashReportCommand: ParsableCommand {
             }
             crashMs = UTCTime.midnight(ofMs: span.last) + t
         }
-        var observed: [Int64] = []
-        for path in rdb {
+        func creationTime(_ path: String) throws -> Int64 {
             do {
                 guard let c = try SnapshotSimulator.creationTime(ofRDB: path) else {
                     Console.error("\(path): no ctime AUX field: the snapshot cannot be placed in time")
                     throw ExitCode(ExitStatus.damaged)
                 }
-                observed.append(c)
+                return c
             } catch let e as ExitCode { throw e } catch { throw fail(path, error) }
         }
         var settings = CrashModel.Settings(policy: policy, failure: failure)
         settings.startedSeconds = started.map { $0.ms / 1000 }
-        settings.observedForks = observed
+        settings.observedForks = try rdb.map(creationTime)
+        if let rdbAtCrash {
+            let ctime = try creationTime(rdbAtCrash)
+            settings.inPlaceAtCrash = ctime
+            do { settings.inPlaceHolds = try SnapshotMatch.heldPrefixes(ofRDB: rdbAtCrash, ctime: ctime, timeline: timeline) }
+            catch let e as ReplayError {
+                Console.error("\(aof): \(e)")
+                throw ExitCode(ExitStatus.damaged)
+            } catch { throw fail(rdbAtCrash, error) }
+        }
         settings.failuresMs = bgsaveFailsAt.map(\.ms)
         settings.bgsaveMs = bgsaveSeconds.map { Int64(($0 * 1000).rounded()) }
         let model = CrashModel(timeline: timeline, settings: settings, untilSeconds: crashMs / 1000 + 1)
@@ -155,6 +166,8 @@ struct CrashReportCommand: ParsableCommand {
             report.comparison = PersistencePolicy.standard.map { entry in
                 var s = settings
                 s.policy = entry.policy
+                // The file in place at the crash came from the actual configuration's saves.
+                s.inPlaceAtCrash = nil
                 return (entry.name, CrashModel(timeline: timeline, settings: s, untilSeconds: crashMs / 1000 + 1).evaluate(atMs: crashMs))
             }
         }

@@ -10,6 +10,12 @@ public final class CrashModel {
         public var startedSeconds: Int64?
         /// ctimes of snapshots actually taken (from `--rdb` files), Unix seconds.
         public var observedForks: [Int64] = []
+        /// ctime of the dump.rdb in place at the crash (`--rdb-at-crash`), Unix seconds: the
+        /// snapshot a restart loads, the last one taken.
+        public var inPlaceAtCrash: Int64?
+        /// The entry counts that file's content agrees with holding (`SnapshotMatch`); nil
+        /// leaves its ctime second to say.
+        public var inPlaceHolds: ClosedRange<Int>?
         public var failuresMs: [Int64] = []
         /// Snapshot duration; nil estimates it from the dataset's size.
         public var bgsaveMs: Int64?
@@ -34,7 +40,8 @@ public final class CrashModel {
         public var writes: [LossClass: Int]
         /// Keys the lost writes changed (ids into the timeline's keys), worst class first.
         public var keys: [(id: Int32, loss: LossClass)]
-        /// For an RDB recovery: the snapshot restored, under the early and the late reading.
+        /// For an RDB recovery: the earliest and the latest snapshot a restart may load, and the
+        /// expected one.
         public var snapshot: (early: SnapshotSimulator.Snapshot?, expected: SnapshotSimulator.Snapshot?, late: SnapshotSimulator.Snapshot?)
         /// A snapshot had forked but was not in place at T (its file does not count).
         public var inProgress: SnapshotSimulator.Snapshot?
@@ -63,11 +70,13 @@ public final class CrashModel {
         self.settings = settings
         let first = timeline.entries.first { $0.loMs != Int64.min }.map { $0.loMs >= 0 ? $0.loMs / 1000 : ($0.loMs - 999) / 1000 }
         let last = timeline.span.map { $0.last / 1000 } ?? first ?? 0
-        let started = settings.startedSeconds ?? [first, settings.observedForks.min()].compactMap { $0 }.min() ?? 0
+        let observed = settings.observedForks + [settings.inPlaceAtCrash].compactMap { $0 }
+        let started = settings.startedSeconds ?? [first, observed.min()].compactMap { $0 }.min() ?? 0
         let longest = settings.policy.savePoints.map(\.seconds).max() ?? 0
         var s = SnapshotSimulator.Settings(savePoints: settings.policy.savePoints, startedSeconds: started,
                                            untilSeconds: max(untilSeconds ?? 0, last + longest + 10))
-        s.observedForks = settings.observedForks
+        s.observedForks = observed
+        s.lastFork = settings.inPlaceAtCrash
         s.failuresMs = settings.failuresMs
         s.durationMs = settings.bgsaveMs
         snapshots = SnapshotSimulator(timeline: timeline, settings: s)
@@ -88,10 +97,21 @@ public final class CrashModel {
     static func assumptions(settings: Settings, started: Int64, historyBytes bytes: Int64, baseKeys: Int, baseCreated: Int64?,
                             timing: WriteTimeline.Timing) -> [String] {
         var assumptions: [String] = []
+        let observed = settings.observedForks + [settings.inPlaceAtCrash].compactMap { $0 }
         if settings.startedSeconds == nil {
-            assumptions.append(settings.observedForks.isEmpty
+            assumptions.append(observed.isEmpty
                 ? "server started (lastsave) at the first write, \(UTCTime.iso(seconds: started)); give --started to set it"
                 : "save timing anchored on the given snapshots' ctime")
+        }
+        if let c = settings.inPlaceAtCrash {
+            let holds = settings.inPlaceHolds.map { h in
+                "its content matches the history after the first \(h.lowerBound == h.upperBound ? "\(h.lowerBound)" : "\(h.lowerBound) to \(h.upperBound)") commands"
+            } ?? "its snapshot forked in that second (its content matches no prefix of the history around it)"
+            assumptions.append("the given dump.rdb (ctime \(UTCTime.iso(seconds: c))) was in place at the crash, the last snapshot taken: " + holds)
+        }
+        if !settings.policy.appendOnly && !(settings.policy.savePoints.isEmpty && observed.isEmpty) {
+            assumptions.append("the cron runs at most \(SnapshotSimulator.lateTickMs) ms behind its 100 ms period (the latest save schedule); "
+                               + "a server further behind may keep fewer writes than the bands say")
         }
         if let d = settings.bgsaveMs {
             assumptions.append("a snapshot takes \(d) ms (--bgsave-seconds)")
@@ -136,27 +156,28 @@ public final class CrashModel {
         func happened(_ i: Int) -> Bool { entries[i].hiMs <= t }
         switch source {
         case .rdb:
-            early = restored(snapshots.early, possibly: false, at: t)
+            let range = restoredRange(at: t, atT: atT)
+            (early, late) = (range.earliest, range.latest)
             expected = restored(snapshots.expected, possibly: false, at: t)
-            late = restored(snapshots.late, possibly: false, at: t)
             inProgress = [snapshots.early, snapshots.expected, snapshots.late].lazy
                 .compactMap { $0.first { $0.forkMs <= t && $0.doneMs > t && $0.succeeded } }.first
-            let (minCut, maxCut, likelyCut) = cuts(at: t, atT: atT)
+            let (minCut, maxCut, likelyCut) = (range.minCut, range.maxCut, range.likelyCut)
             firstLost = minCut
             for i in minCut..<atT {
                 let lost: LossClass = i >= maxCut ? .certain : i >= likelyCut ? .likely : .possible
                 classes.append(happened(i) ? lost : min(lost, .possible))
             }
-            let restoredForks = [early, expected, late].compactMap { $0 }
-            if let e = restoredForks.min(by: { $0.forkMs < $1.forkMs }), let l = restoredForks.max(by: { $0.forkMs < $1.forkMs }),
-               restoredForks.count == 3 {
+            let holds = minCut == maxCut ? "it holds the first \(minCut) commands" : "it holds the first \(minCut) to \(maxCut) commands"
+            if let e = early, let l = late {
                 let when = e.forkMs / 1000 == l.forkMs / 1000 ? "in second \(UTCTime.iso(seconds: e.forkMs / 1000))"
                     : "between \(UTCTime.iso(ms: e.forkMs)) and \(UTCTime.iso(ms: l.forkMs))"
-                recoveryPoint = "the snapshot forked \(when), in place by \(UTCTime.iso(ms: restoredForks.map(\.doneMs).max() ?? l.doneMs)): "
-                    + (minCut == maxCut ? "it holds the first \(minCut) commands" : "it holds the first \(minCut) to \(maxCut) commands")
-            } else if let s = restoredForks.last {
-                recoveryPoint = "the snapshot forked at \(UTCTime.iso(ms: s.forkMs)) under some readings of the evidence "
-                    + "(it holds the first \(minCut) to \(maxCut) commands), else the state before the history"
+                recoveryPoint = "the snapshot forked \(when), in place by \(UTCTime.iso(ms: max(e.doneMs, l.doneMs))): " + holds
+            } else if let s = early ?? late ?? expected {
+                recoveryPoint = "the snapshot forked at \(UTCTime.iso(ms: s.forkMs)) or one taken later, before the crash, "
+                    + "under some readings of the evidence (\(holds)), else the state before the history"
+            } else if maxCut > minCut {
+                recoveryPoint = "a snapshot forked before the crash under some readings of the evidence (\(holds)), "
+                    + "else the dump.rdb from before the history (taken as its starting state)"
             } else if settings.policy.savePoints.isEmpty && settings.observedForks.isEmpty {
                 recoveryPoint = "no save points and no AOF: only a dump.rdb older than the history (taken as its starting state) is loaded"
             } else {
@@ -190,33 +211,64 @@ public final class CrashModel {
     /// child: the file may still be renamed into place). `ordered`: the list rises in fork and
     /// completion times, so it is searched by halves; snapshots forked after `t` may be missing.
     static func restored(_ list: [SnapshotSimulator.Snapshot], forked: Bool, ordered: Bool, at t: Int64) -> SnapshotSimulator.Snapshot? {
-        guard ordered else { return list.last { $0.succeeded && ($0.doneMs <= t || (forked && $0.forkMs <= t)) } }
+        list.prefix(rank(list, ordered: ordered) { (forked ? $0.forkMs : $0.doneMs) <= t }).last { $0.succeeded }
+    }
+
+    /// For an RDB recovery: the earliest and the latest snapshot a restart may load, the entries
+    /// each holds, and those the expected one holds when a running child may finish.
+    struct RestoredRange {
+        var earliest: SnapshotSimulator.Snapshot?
+        var latest: SnapshotSimulator.Snapshot?
+        var minCut: Int
+        var maxCut: Int
+        var likelyCut: Int
+    }
+
+    private func restoredRange(at t: Int64, atT: Int) -> RestoredRange {
+        Self.restoredRange(early: snapshots.early, expected: snapshots.expected, late: snapshots.late, failure: settings.failure,
+                           inPlace: settings.inPlaceAtCrash != nil, inPlaceHolds: settings.inPlaceHolds, ordered: ordered, at: t, atT: atT)
+    }
+
+    /// The range from the two hard-limit schedules: the k-th real snapshot lies between the k-th
+    /// `early` and the k-th `late` one, so a restart at `t` loads at least the last `late` one
+    /// done by `t` and at most the one of the same rank as the last `early` one done (or, a
+    /// killed parent's child, forked) by `t`. The lists may end at `t` (`plan` runs them as the
+    /// history passes): a rank beyond the `late` list's end is a snapshot forked after `t`,
+    /// holding everything before it. `inPlace`: the file in place at the crash is known, the
+    /// last snapshot of full lists; `inPlaceHolds`, what its content says it holds.
+    static func restoredRange(early: [SnapshotSimulator.Snapshot], expected: [SnapshotSimulator.Snapshot], late: [SnapshotSimulator.Snapshot],
+                              failure: PersistencePolicy.Failure, inPlace: Bool = false, inPlaceHolds: ClosedRange<Int>? = nil,
+                              ordered: Bool, at t: Int64, atT: Int) -> RestoredRange {
+        if inPlace {
+            // The file in place is known: its content says what it holds, else its fork second.
+            var (e, l) = (early.last { $0.succeeded }, late.last { $0.succeeded })
+            if let h = inPlaceHolds { e?.cut = h.lowerBound; l?.cut = h.upperBound }
+            let lo = min(e?.cut ?? inPlaceHolds?.lowerBound ?? 0, atT)
+            let hi = max(lo, min(l?.cut ?? inPlaceHolds?.upperBound ?? 0, atT))
+            let likely = min(expected.last { $0.succeeded }?.cut ?? 0, atT)
+            return RestoredRange(earliest: e, latest: l, minCut: lo, maxCut: hi, likelyCut: min(max(likely, lo), hi))
+        }
+        let killed = failure == .process
+        let surely = rank(late, ordered: ordered) { $0.doneMs <= t }
+        let atMost = rank(early, ordered: ordered) { (killed ? $0.forkMs : $0.doneMs) <= t }
+        let earliest = early.prefix(surely).last { $0.succeeded }
+        let latest = late.prefix(atMost).last { $0.succeeded }
+        let minCut = min(earliest?.cut ?? 0, atT)
+        let maxCut = atMost > late.count ? atT : max(minCut, min(latest?.cut ?? 0, atT))
+        let likely = min(restored(expected, forked: killed, ordered: ordered, at: t)?.cut ?? 0, atT)
+        return RestoredRange(earliest: earliest, latest: latest, minCut: minCut, maxCut: maxCut, likelyCut: min(max(likely, minCut), maxCut))
+    }
+
+    /// The number of snapshots up to the last one for which `isBy` holds (`ordered`: their times
+    /// rise, so it is searched by halves).
+    private static func rank(_ list: [SnapshotSimulator.Snapshot], ordered: Bool, _ isBy: (SnapshotSimulator.Snapshot) -> Bool) -> Int {
+        guard ordered else { return list.lastIndex(where: isBy).map { $0 + 1 } ?? 0 }
         var lo = 0, hi = list.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if (forked ? list[mid].forkMs : list[mid].doneMs) <= t { lo = mid + 1 } else { hi = mid }
+            if isBy(list[mid]) { lo = mid + 1 } else { hi = mid }
         }
-        while lo > 0 && !list[lo - 1].succeeded { lo -= 1 }
-        return lo > 0 ? list[lo - 1] : nil
-    }
-
-    /// For an RDB recovery: the entries the restored file holds under the earliest and latest
-    /// readings, and under the expected one when a running child may finish.
-    private func cuts(at t: Int64, atT: Int) -> (min: Int, max: Int, likely: Int) {
-        Self.cuts(early: snapshots.early, expected: snapshots.expected, late: snapshots.late, failure: settings.failure,
-                  ordered: ordered, at: t, atT: atT)
-    }
-
-    static func cuts(early: [SnapshotSimulator.Snapshot], expected: [SnapshotSimulator.Snapshot], late: [SnapshotSimulator.Snapshot],
-                     failure: PersistencePolicy.Failure, ordered: Bool, at t: Int64, atT: Int) -> (min: Int, max: Int, likely: Int) {
-        var lo = atT, hi = 0
-        for possibly in [false, true] {
-            for list in [early, expected, late] {
-                let c = min(restored(list, forked: possibly && failure == .process, ordered: ordered, at: t)?.cut ?? 0, atT)
-                lo = min(lo, c); hi = max(hi, c)
-            }
-        }
-        return (lo, hi, min(restored(expected, forked: failure == .process, ordered: ordered, at: t)?.cut ?? 0, atT))
+        return lo
     }
 
     /// For an AOF recovery: the first entry not surely on disk at `t` and how surely each from
@@ -261,7 +313,8 @@ public final class CrashModel {
             let o = evaluate(atMs: t)
             return LossCounts(atT: atT, firstLost: o.firstLost, certain: o.count(.certain), likely: o.count(.likely), possible: o.count(.possible))
         }
-        let (minCut, maxCut, likelyCut) = cuts(at: t, atT: atT)
+        let range = restoredRange(at: t, atT: atT)
+        let (minCut, maxCut, likelyCut) = (range.minCut, range.maxCut, range.likelyCut)
         func writes(_ a: Int, _ b: Int) -> Int { b > a ? writesBefore[b] - writesBefore[a] : 0 }
         var counts = LossCounts(atT: atT, firstLost: minCut, certain: writes(maxCut, atT), likely: writes(likelyCut, maxCut),
                                 possible: writes(minCut, likelyCut))

@@ -5,11 +5,15 @@
 /// child runs.
 ///
 /// Commands of one second are not ordered against the ticks of that second, so the rule runs
-/// three times, differing only in how many of the fork second's writes precede the fork:
-/// `early` none (or none after the write that reached the threshold), `expected` one tick's
-/// share (100 ms of a second whose writes are spread evenly: a due save forks at the first
-/// tick), `late` all of them. A snapshot holds every write before the smallest cut and none
-/// after the largest; `expected` is the likely case.
+/// three times. `early` is the earliest schedule: a due save forks at the very start of its
+/// second (or right after the write that made it due) holding none of that second's later
+/// writes, and is noticed the moment it is done. `late` is the latest schedule: a save forks at
+/// its second's first tick running up to `lateTickMs` behind (one due after a write, at the
+/// next second's), holding all of its second's writes, and is noticed a late tick after it is
+/// done. Fewer writes left counted and a later `lastsave` only delay the next save, so the
+/// k-th snapshot of any real run forks, holds and lands no earlier than the k-th `early` one
+/// and no later than the k-th `late` one. `expected` is the likely case: one tick's share of
+/// the fork second's writes (100 ms of a second whose writes are spread evenly) precede it.
 public struct SnapshotSimulator: Sendable {
     public struct Snapshot: Sendable, Equatable {
         public var forkMs: Int64
@@ -33,6 +37,9 @@ public struct SnapshotSimulator: Sendable {
         /// Fork times of snapshots known to have been taken (their `ctime`), Unix seconds:
         /// before the last of them, only these fork.
         public var observedForks: [Int64] = []
+        /// The `ctime` of the snapshot in place at the end of the history (Unix seconds): no
+        /// snapshot forks after it.
+        public var lastFork: Int64?
         /// The first snapshot forked at or after each of these times (ms) fails.
         public var failuresMs: [Int64] = []
         /// How long a snapshot takes, from the AOF bytes so far; nil estimates.
@@ -48,6 +55,9 @@ public struct SnapshotSimulator: Sendable {
     public let expected: [Snapshot]
     public let late: [Snapshot]
     public let settings: Settings
+
+    /// How far behind its 100 ms period the `late` schedule lets the cron run (a loaded machine).
+    public static let lateTickMs: Int64 = 300
 
     /// Snapshot duration estimate: 1 ms for the fork plus the dataset (its AOF bytes so far as a
     /// proxy) written at 200 MB/s.
@@ -126,6 +136,8 @@ public struct SnapshotSimulator: Sendable {
         let observed: [Int64]
         /// `bytesSoFar` of the last command pushed.
         var lastBytes: Int64 = 0
+        /// `late`: a save made due by a write forks at the next second's first tick.
+        var deferred = false
 
         public init(settings: Settings, share: Double) {
             self.settings = settings
@@ -181,7 +193,9 @@ public struct SnapshotSimulator: Sendable {
         }
 
         func ruleFires(at second: Int64) -> Bool {
-            if let lastObserved = observed.last, second <= lastObserved { return observed.contains(second) }
+            if let f = settings.lastFork, second > f { return false }
+            // A given snapshot forks once, even when its child is done within its second.
+            if let lastObserved = observed.last, second <= lastObserved { return observed.contains(second) && lastTry != second }
             for p in settings.savePoints where dirty >= p.changes && second - lastsave > p.seconds {
                 return statusOK || second - lastTry > 5
             }
@@ -204,11 +218,12 @@ public struct SnapshotSimulator: Sendable {
         func nextSecond(pending: Int64?) -> Int64? {
             var next: [Int64] = []
             if let pending { next.append(pending) }
+            if deferred { next.append(now + 1) }
             if let c = child { next.append(SnapshotSimulator.second(c.noticedMs)) }
             else {
                 if let lastObserved = observed.last, now < lastObserved {
                     if let o = observed.first(where: { $0 > now }) { next.append(o) }
-                } else {
+                } else if settings.lastFork == nil {
                     for p in settings.savePoints where dirty >= p.changes {
                         var t = lastsave + p.seconds + 1
                         if !statusOK { t = max(t, lastTry + 6) }
@@ -222,19 +237,23 @@ public struct SnapshotSimulator: Sendable {
 
         /// The rule over second `now`, whose `count` commands are the next ones.
         mutating func tick(count: Int, dirty entryDirty: (Int) -> Int32, bytesSoFar: (Int) -> Int64) {
-            let early = share == 0
+            let early = share == 0, late = share == 1
             finishChild(upTo: now)
             let first = pushed
             let end = pushed + count
             let lag = Int((Double(end - first) * share).rounded(.up))
-            let dueAtStart = child == nil && ruleFires(at: now)
+            let dueAtStart = child == nil && (deferred || ruleFires(at: now))
+            deferred = false
             var forkAt: Int? = dueAtStart ? min(first + lag, end) : nil
             func forkNow(_ run: inout Run) {
-                // Due at the second's start: the first tick (100 ms in); due after a write: where
-                // the cut falls if the second's writes are spread evenly.
+                // Due at the second's start: the first tick (100 ms in, late by up to lateTickMs
+                // under `late`); due after a write: where the cut falls if the second's writes are
+                // spread evenly. The parent notices at the tick after the child is done.
                 let i = run.pushed
-                let offset: Int64 = early ? 0 : dueAtStart ? 100 : min(999, Int64(1000 * (i - first) / max(end - first, 1)))
-                run.fork(at: run.now, cut: i, offsetMs: offset, noticeMs: early || !dueAtStart ? 0 : 100)
+                let offset: Int64 = early ? 0 : late ? 100 + SnapshotSimulator.lateTickMs
+                    : dueAtStart ? 100 : min(999, Int64(1000 * (i - first) / max(end - first, 1)))
+                let notice: Int64 = early ? 0 : late ? 100 + SnapshotSimulator.lateTickMs : dueAtStart ? 100 : 0
+                run.fork(at: run.now, cut: i, offsetMs: offset, noticeMs: notice)
                 forkAt = nil
             }
             while pushed < end {
@@ -244,7 +263,10 @@ public struct SnapshotSimulator: Sendable {
                 lastBytes = bytesSoFar(pushed - first)
                 pushed += 1
                 finishChild(upTo: now)
-                if forkAt == nil && child == nil && d > 0 && ruleFires(at: now) { forkAt = min(pushed + lag, end) }
+                if forkAt == nil && !deferred && child == nil && d > 0 && ruleFires(at: now) {
+                    // The tick after this write may fall in the next second.
+                    if late && observed.last.map({ now > $0 }) ?? true { deferred = true } else { forkAt = min(pushed + lag, end) }
+                }
             }
             if forkAt != nil && child == nil { forkNow(&self) }
             finishChild(upTo: now)

@@ -2,7 +2,7 @@
 /// and the candidates, not the number of commands. The save-point rule is causal (a 10 Hz cron
 /// over dirty counts and elapsed time), so each candidate's `SnapshotSimulator.Run`s are fed one
 /// second of commands at a time; the loss at each crash instant is counted once its second has
-/// passed, from the snapshots forked by then (`CrashModel.cuts`) and running write counts, or, for
+/// passed, from the snapshots forked by then (`CrashModel.restoredRange`) and running write counts, or, for
 /// an AOF, from the last seconds' writes (`FsyncSimulator`); each save's copy-on-write from the
 /// keys written while it runs, released when it ends. Kept per second of history: one loss point
 /// per candidate and failure kind (the percentiles need them all).
@@ -112,12 +112,12 @@ final class PlanReplay {
                         fromMs = r.second * 1000
                     }
                 } else {
-                    let c = CrashModel.cuts(early: t.runs[0].snapshots, expected: t.runs[1].snapshots, late: t.runs[2].snapshots,
-                                            failure: failure, ordered: true, at: ms, atT: atT)
+                    let c = CrashModel.restoredRange(early: t.runs[0].snapshots, expected: t.runs[1].snapshots, late: t.runs[2].snapshots,
+                                                     failure: failure, ordered: true, at: ms, atT: atT)
                     func before(_ cut: Int) -> Int { cut == atT ? writesSoFar : cuts[cut]?.writes ?? 0 }
-                    counts = CrashModel.LossCounts(atT: atT, firstLost: c.min, certain: before(atT) - before(c.max),
-                                                   likely: before(c.max) - before(c.likely), possible: before(c.likely) - before(c.min))
-                    fromMs = cuts[c.min]?.loMs
+                    counts = CrashModel.LossCounts(atT: atT, firstLost: c.minCut, certain: before(atT) - before(c.maxCut),
+                                                   likely: before(c.maxCut) - before(c.likelyCut), possible: before(c.likelyCut) - before(c.minCut))
+                    fromMs = cuts[c.minCut]?.loMs
                 }
                 var window: Int64 = 0
                 if counts.firstLost < counts.atT, let from = fromMs { window = max(0, ms - from + 1) }
