@@ -170,7 +170,7 @@ public struct PersistencePlan {
             }
         }
         let results = r.trackers.map { t in
-            let loss = PersistencePolicy.Failure.allCases.enumerated().map { LossProfile(failure: $1, points: t.points[$0]) }
+            let loss = t.loss.map(\.profile)
             let snapshots = SnapshotCost(copyOnWrite: t.pages.map { CopyOnWriteEstimate($0, datasetBytes: basis.datasetBytes) },
                                          periodSeconds: period, datasetBytes: basis.datasetBytes, forkMsPerGB: settings.forkMsPerGB)
             let disk = DiskTraffic(candidate: t.candidate, snapshots: snapshots.snapshots, rdbBytes: basis.rdbBytes, periodSeconds: period,

@@ -31,8 +31,8 @@ final class PlanReplay {
         var runs: [SnapshotSimulator.Run]
         /// Snapshots of each run already looked at.
         var seen: [Int]
-        /// Loss points for `process` and `power`.
-        var points: [[LossProfile.Point]] = [[], []]
+        /// The loss profiles for `process` and `power`, taken one instant at a time.
+        var loss = PersistencePolicy.Failure.allCases.map { LossProfile.Accumulator(failure: $0) }
         /// Saves (of the expected reading) still running, and the pages of those ended.
         var saves: [CopyOnWriteEstimate.Writes] = []
         var pages: [CopyOnWriteEstimate.Pages] = []
@@ -121,7 +121,7 @@ final class PlanReplay {
                 }
                 var window: Int64 = 0
                 if counts.firstLost < counts.atT, let from = fromMs { window = max(0, ms - from + 1) }
-                t.points[k].append(LossProfile.Point(ms: ms, writes: counts.certain + counts.likely, worstWrites: counts.total, windowMs: window))
+                t.loss[k].add(LossProfile.Point(ms: ms, writes: counts.certain + counts.likely, worstWrites: counts.total, windowMs: window))
             }
         }
 
