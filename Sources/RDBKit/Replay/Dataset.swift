@@ -8,7 +8,7 @@ public final class Dataset {
     }
 
     /// Databases by index, grown on demand (SELECT of a high index, SWAPDB, MOVE).
-    var dbs: [[[UInt8]: Entry]] = Array(repeating: [:], count: 16)
+    var dbs: [KeySpace] = Array(repeating: KeySpace(), count: 16)
     /// Function libraries by name, in load order.
     private(set) var libraries: [(name: [UInt8], library: FunctionLibrary)] = []
 
@@ -16,7 +16,7 @@ public final class Dataset {
 
     /// Makes sure `db` exists.
     func ensure(_ db: Int) {
-        if db >= dbs.count { dbs.append(contentsOf: Array(repeating: [:], count: db + 1 - dbs.count)) }
+        if db >= dbs.count { dbs.append(contentsOf: Array(repeating: KeySpace(), count: db + 1 - dbs.count)) }
     }
 
     public var keyCount: Int { dbs.reduce(0) { $0 + $1.count } }
@@ -58,16 +58,16 @@ public final class Dataset {
     /// so are hash fields (a hash left without fields with them). `now` nil keeps everything.
     public func records(now: Int64?, _ body: (KeyRecord) throws -> Void) rethrows {
         for db in dbs.indices {
-            // Sorted as a permutation of packed keys: moving or even reading (key, entry)
-            // pairs in a sort costs retains and releases, most of writing a large dataset.
-            let entries = Array(dbs[db])
-            var keys = ByteList(reservingElements: entries.count, bytes: 0)
-            for e in entries { keys.append(e.key) }
+            // Sorted as a permutation of packed keys: moving or even reading nodes in a sort
+            // costs retains and releases, most of writing a large dataset.
+            let nodes = dbs[db].nodes
+            var keys = ByteList(reservingElements: nodes.count, bytes: 0)
+            for n in nodes { n.withKey { keys.append($0) } }
             for i in keys.byteOrderPermutation() {
-                let (key, e) = entries[i]
+                let e = nodes[i].entry
                 if let now, let t = e.expireAtMs, t <= now { continue }
                 guard let (value, encoding) = Self.value(of: e.obj, now: now) else { continue }
-                try body(KeyRecord(db: db, key: key, value: value, expireAtMs: e.expireAtMs,
+                try body(KeyRecord(db: db, key: nodes[i].key, value: value, expireAtMs: e.expireAtMs,
                                    metadata: RecordMetadata(encoding: encoding, typeByte: 0)))
             }
         }
@@ -76,9 +76,9 @@ public final class Dataset {
     /// Per database, how many keys `records(now:)` gives and how many of them have an expiry,
     /// without ordering or converting them (RESIZEDB wants the counts before the keys).
     public func counts(now: Int64?) -> [(keys: UInt64, expires: UInt64)] {
-        dbs.map { entries in
+        dbs.map { keySpace in
             var keys: UInt64 = 0, expires: UInt64 = 0
-            for e in entries.values where Self.survives(e, now: now) {
+            for e in keySpace.entries where Self.survives(e, now: now) {
                 keys += 1
                 if e.expireAtMs != nil { expires += 1 }
             }
@@ -88,9 +88,9 @@ public final class Dataset {
 
     /// True when some hash field has its own expiry (only RDB 12 and later can hold it).
     public var hasFieldExpiries: Bool {
-        dbs.contains { entries in
-            entries.values.contains { e in
-                if case .hash(let h) = e.obj { return h.fields.values.contains { $0.expireAtMs != nil } }
+        dbs.contains { keySpace in
+            keySpace.entries.contains { e in
+                if case .hash(let h) = e.obj { return h.hasFieldExpiries }
                 return false
             }
         }
@@ -101,7 +101,10 @@ public final class Dataset {
     private static func survives(_ e: Entry, now: Int64?) -> Bool {
         if let now, let t = e.expireAtMs, t <= now { return false }
         guard case .hash(let h) = e.obj else { return true }
-        return h.fields.values.contains { f in now.map { n in f.expireAtMs.map { $0 > n } ?? true } ?? true }
+        guard let now else { return !h.isEmpty }
+        var live = false
+        h.forEach { _, _, t in if t.map({ $0 > now }) ?? true { live = true } }
+        return live
     }
 
     /// One key as `records(now:)` would give it, nil when absent (or expired at `now`).
@@ -128,15 +131,15 @@ public final class Dataset {
             for i in z.members.indices { o.set(Array(z.members[i]), z.scores[i]) }
             return .zset(o)
         case .hash(let h):
-            var fields: [[UInt8]: HashObj.Field] = [:]
+            let o = HashObj()
             for i in h.fields.indices {
-                fields[Array(h.fields[i])] = HashObj.Field(value: Array(h.values[i]), expireAtMs: h.fieldExpiries?[i] ?? nil)
+                o[Array(h.fields[i])] = HashObj.Field(value: Array(h.values[i]), expireAtMs: h.fieldExpiries?[i] ?? nil)
             }
-            return .hash(HashObj(fields))
+            return .hash(o)
         case .stream(let s):
             return .stream(streamObj(from: s))
         case .module, .array:
-            return .opaque(v)
+            return .opaque(OpaqueObj(v))
         }
     }
 
@@ -178,7 +181,9 @@ public final class Dataset {
         case .list(let l):
             return (.list(ByteList(l.items)), .quicklist2)
         case .set(let s):
-            return (.set(ByteList(s.members)), .hashtable)
+            var members = ByteList()
+            s.forEach { members.append($0) }
+            return (.set(members), .hashtable)
         case .zset(let z):
             var v = SortedSetValue()
             for item in z.ordered { v.members.append(item.member); v.scores.append(item.score) }
@@ -187,20 +192,20 @@ public final class Dataset {
             var v = HashValue()
             var expiries: [Int64?] = []
             var anyExpiry = false
-            for (f, field) in h.fields {
-                if let now, let t = field.expireAtMs, t <= now { continue }
+            h.forEach { f, value, expireAtMs in
+                if let now, let t = expireAtMs, t <= now { return }
                 v.fields.append(f)
-                v.values.append(field.value)
-                expiries.append(field.expireAtMs)
-                if field.expireAtMs != nil { anyExpiry = true }
+                v.values.append(value)
+                expiries.append(expireAtMs)
+                if expireAtMs != nil { anyExpiry = true }
             }
             if v.fields.isEmpty { return nil }
             if anyExpiry { v.fieldExpiries = expiries }
             return (.hash(v), anyExpiry ? .metadata : .hashtable)
         case .stream(let s):
             return (.stream(streamValue(of: s)), .streams)
-        case .opaque(let v):
-            return (v, v.type == .module ? .module : .array)
+        case .opaque(let o):
+            return (o.value, o.value.type == .module ? .module : .array)
         }
     }
 

@@ -8,8 +8,9 @@ enum Obj {
     case zset(ZSetObj)
     case hash(HashObj)
     case stream(StreamObj)
-    /// Module and array values: loaded from a preamble or RESTORE, never changed by a command we replay.
-    case opaque(Value)
+    /// Module and array values: loaded from a preamble or RESTORE, never changed by a command we
+    /// replay. Boxed so every case is one pointer and a key's entry stays small.
+    case opaque(OpaqueObj)
 
     var type: DataType {
         switch self {
@@ -19,7 +20,7 @@ enum Obj {
         case .zset: .zset
         case .hash: .hash
         case .stream: .stream
-        case .opaque(let v): v.type
+        case .opaque(let o): o.value.type
         }
     }
 
@@ -27,11 +28,11 @@ enum Obj {
         switch self {
         case .string(let s): .string(StringObj(s.bytes))
         case .list(let l): .list(ListObj(l.items))
-        case .set(let s): .set(SetObj(s.members))
+        case .set(let s): .set(s.copy())
         case .zset(let z): .zset(z.copy())
-        case .hash(let h): .hash(HashObj(h.fields))
+        case .hash(let h): .hash(h.copy())
         case .stream(let s): .stream(s.copy())
-        case .opaque(let v): .opaque(v)
+        case .opaque(let o): .opaque(o)
         }
     }
 }
@@ -46,17 +47,85 @@ final class ListObj {
     init(_ items: Deque<[UInt8]> = Deque()) { self.items = items }
 }
 
-final class SetObj {
-    var members: Set<[UInt8]>
-    init(_ members: Set<[UInt8]> = []) { self.members = members }
+final class OpaqueObj {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
 
-/// Member → score, plus the members in ZRANGE order (score, then bytes) for rank and range
-/// access. The ordered array costs O(n) per insert; a skiplist is not worth it until AOFs with
-/// very large, heavily mutated sorted sets show up.
+/// Members packed in one buffer while the set is small (a listpack: at most
+/// `set-max-listpack-entries` members of at most `set-max-listpack-value` bytes), a hash set
+/// past that, as Redis converts.
+final class SetObj {
+    private static let limits = EncodingLimits()
+    private var packed = PackedBytes()
+    private var table: Set<[UInt8]>?
+
+    init() {}
+
+    init<S: Sequence>(_ members: S) where S.Element == [UInt8] {
+        for m in members { insert(m) }
+    }
+
+    func copy() -> SetObj {
+        let s = SetObj()
+        s.packed = packed
+        s.table = table
+        return s
+    }
+
+    var count: Int { table?.count ?? packed.count }
+    var isEmpty: Bool { count == 0 }
+
+    func contains(_ member: [UInt8]) -> Bool {
+        if let table { return table.contains(member) }
+        return packed.firstPosition(of: member) != nil
+    }
+
+    /// Adds `member`; false when it was there.
+    @discardableResult
+    func insert(_ member: [UInt8]) -> Bool {
+        if table == nil {
+            if packed.firstPosition(of: member) != nil { return false }
+            if packed.count < Self.limits.setMaxListpackEntries && member.count <= Self.limits.setMaxListpackValue {
+                packed.append(member)
+                return true
+            }
+            table = Set(packed.elements)
+            packed = PackedBytes()
+        }
+        return table!.insert(member).inserted
+    }
+
+    /// Removes `member`; false when it was not there.
+    @discardableResult
+    func remove(_ member: [UInt8]) -> Bool {
+        if table != nil { return table!.remove(member) != nil }
+        guard let p = packed.firstPosition(of: member) else { return false }
+        packed.remove(at: p)
+        return true
+    }
+
+    /// The members as a Swift set, for the set algebra of the *STORE commands.
+    var members: Set<[UInt8]> { table ?? Set(packed.elements) }
+
+    /// Calls `body` with every member's bytes.
+    func forEach(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        if let table {
+            for m in table { try m.withUnsafeBytes(body) }
+        } else {
+            try packed.forEach(body)
+        }
+    }
+}
+
+/// The members in ZRANGE order (score, then bytes) for rank and range access, plus a member →
+/// score index once the set is past the listpack limits (`zset-max-listpack-entries`; below
+/// them a scan is as quick, as Redis finds too). The ordered array costs O(n) per insert; a
+/// skiplist is not worth it until AOFs with very large, heavily mutated sorted sets show up.
 final class ZSetObj {
     struct Item { var score: Double; var member: [UInt8] }
-    private(set) var scores: [[UInt8]: Double] = [:]
+    private static let indexFrom = EncodingLimits().zsetMaxEntries
+    private var index: [[UInt8]: Double]?
     private(set) var ordered: [Item] = []
 
     init() {}
@@ -65,9 +134,19 @@ final class ZSetObj {
 
     func copy() -> ZSetObj {
         let z = ZSetObj()
-        z.scores = scores
+        z.index = index
         z.ordered = ordered
         return z
+    }
+
+    func score(of member: [UInt8]) -> Double? {
+        if let index { return index[member] }
+        return ordered.first { $0.member == member }?.score
+    }
+
+    /// Member → score, for the *STORE commands.
+    var scores: [[UInt8]: Double] {
+        index ?? Dictionary(ordered.map { ($0.member, $0.score) }, uniquingKeysWith: { a, _ in a })
     }
 
     static func precedes(_ a: Item, _ b: Item) -> Bool {
@@ -86,33 +165,120 @@ final class ZSetObj {
 
     /// Adds or re-scores a member.
     func set(_ member: [UInt8], _ score: Double) {
-        if let old = scores[member] {
+        if let old = self.score(of: member) {
             if old == score { return }
             ordered.remove(at: position(of: Item(score: old, member: member)))
         }
-        scores[member] = score
         let item = Item(score: score, member: member)
         ordered.insert(item, at: position(of: item))
+        if index != nil {
+            index![member] = score
+        } else if ordered.count > Self.indexFrom {
+            index = scores
+        }
     }
 
     @discardableResult
     func remove(_ member: [UInt8]) -> Bool {
-        guard let old = scores.removeValue(forKey: member) else { return false }
+        guard let old = score(of: member) else { return false }
+        index?.removeValue(forKey: member)
         ordered.remove(at: position(of: Item(score: old, member: member)))
         return true
     }
 
     /// Removes the items at ranks `range` (ascending order).
     func removeRanks(_ range: Range<Int>) {
-        for i in range { scores.removeValue(forKey: ordered[i].member) }
+        if index != nil { for i in range { index!.removeValue(forKey: ordered[i].member) } }
         ordered.removeSubrange(range)
     }
 }
 
+/// Field, value, field, value... packed in one buffer while the hash is small (a listpack: at
+/// most `hash-max-listpack-entries` fields, none longer than `hash-max-listpack-value`) and
+/// no field has a TTL; a table past that, as Redis converts.
 final class HashObj {
     struct Field { var value: [UInt8]; var expireAtMs: Int64? }
-    var fields: [[UInt8]: Field]
-    init(_ fields: [[UInt8]: Field] = [:]) { self.fields = fields }
+    private static let limits = EncodingLimits()
+    private var packed = PackedBytes()
+    private var table: [[UInt8]: Field]?
+
+    init() {}
+
+    func copy() -> HashObj {
+        let h = HashObj()
+        h.packed = packed
+        h.table = table
+        return h
+    }
+
+    var count: Int { table?.count ?? packed.count / 2 }
+    var isEmpty: Bool { count == 0 }
+
+    /// A field's value and TTL; setting nil removes it.
+    subscript(field: [UInt8]) -> Field? {
+        get {
+            if let table { return table[field] }
+            guard let p = packed.firstPosition(of: field, stride: 2) else { return nil }
+            return Field(value: packed.bytes(at: packed.position(after: p)), expireAtMs: nil)
+        }
+        set {
+            guard let newValue else { remove(field); return }
+            if table == nil {
+                if newValue.expireAtMs == nil && field.count <= Self.limits.hashMaxValue
+                    && newValue.value.count <= Self.limits.hashMaxValue {
+                    if let p = packed.firstPosition(of: field, stride: 2) {
+                        packed.replace(at: packed.position(after: p), with: newValue.value)
+                        return
+                    }
+                    if packed.count / 2 < Self.limits.hashMaxEntries {
+                        packed.append(field)
+                        packed.append(newValue.value)
+                        return
+                    }
+                }
+                convertToTable()
+            }
+            table![field] = newValue
+        }
+    }
+
+    /// Removes `field`; false when it was not there.
+    @discardableResult
+    func remove(_ field: [UInt8]) -> Bool {
+        if table != nil { return table!.removeValue(forKey: field) != nil }
+        guard let p = packed.firstPosition(of: field, stride: 2) else { return false }
+        packed.remove(at: p, elements: 2)
+        return true
+    }
+
+    private func convertToTable() {
+        var t: [[UInt8]: Field] = [:]
+        t.reserveCapacity(count + 1)
+        forEach { f, v, _ in t[Array(f)] = Field(value: Array(v), expireAtMs: nil) }
+        table = t
+        packed = PackedBytes()
+    }
+
+    var hasFieldExpiries: Bool { table?.values.contains { $0.expireAtMs != nil } ?? false }
+
+    /// Calls `body` with each field, its value and its TTL.
+    func forEach(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, Int64?) throws -> Void) rethrows {
+        if let table {
+            for (f, field) in table {
+                try f.withUnsafeBytes { fp in try field.value.withUnsafeBytes { vp in try body(fp, vp, field.expireAtMs) } }
+            }
+            return
+        }
+        var field: UnsafeRawBufferPointer?
+        try packed.forEach { e in
+            if let f = field {
+                try body(f, e, nil)
+                field = nil
+            } else {
+                field = e
+            }
+        }
+    }
 }
 
 final class StreamObj {

@@ -1,0 +1,147 @@
+/// One key of a `KeySpace`: its entry and hash in the header, its bytes in the same allocation
+/// (one allocation per key, where a dictionary of `[UInt8]` keys costs a node plus an array).
+final class KeyNode: ManagedBuffer<KeyNodeHeader, UInt8> {
+    static func make(_ key: UnsafeRawBufferPointer, hash: Int, entry: Dataset.Entry) -> KeyNode {
+        let node = create(minimumCapacity: key.count) { _ in KeyNodeHeader(entry: entry, hash: hash, count: key.count) }
+        let typed = unsafeDowncast(node, to: KeyNode.self)
+        typed.withUnsafeMutablePointerToElements { p in
+            if let base = key.baseAddress { p.update(from: base.assumingMemoryBound(to: UInt8.self), count: key.count) }
+        }
+        return typed
+    }
+
+    var entry: Dataset.Entry {
+        get { header.entry }
+        set { header.entry = newValue }
+    }
+
+    var key: [UInt8] { withKey { Array($0) } }
+
+    func withKey<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let n = header.count
+        return try withUnsafeMutablePointerToElements { try body(UnsafeRawBufferPointer(start: $0, count: n)) }
+    }
+
+    func matches(_ key: UnsafeRawBufferPointer, hash: Int) -> Bool {
+        guard header.hash == hash, header.count == key.count else { return false }
+        return withKey { $0.elementsEqual(key) }
+    }
+}
+
+struct KeyNodeHeader {
+    var entry: Dataset.Entry
+    let hash: Int
+    let count: Int
+}
+
+/// One database's keys: an open-addressing table (linear probing, deletion by backward shift)
+/// of `KeyNode`s, eight bytes a slot. Swift's `Dictionary` keeps key and value inline in its
+/// buckets at a load of at most 3/4 and doubles in powers of two, so millions of keys cost
+/// several times what the keys themselves need; this table pays one pointer a slot.
+///
+/// Nodes are shared between copies of a `KeySpace`: the replayer never copies one (COPY
+/// copies the value with `Obj.copy()`).
+struct KeySpace {
+    private var slots: [KeyNode?] = []
+    private(set) var count = 0
+
+    init() {}
+
+    var isEmpty: Bool { count == 0 }
+
+    static func hash(_ key: UnsafeRawBufferPointer) -> Int {
+        var h = Hasher()
+        h.combine(bytes: key)
+        return h.finalize()
+    }
+
+    /// The slot holding `key`, or nil.
+    private func slot(of key: UnsafeRawBufferPointer, hash: Int) -> Int? {
+        guard !slots.isEmpty else { return nil }
+        let mask = slots.count - 1
+        var i = hash & mask
+        while let node = slots[i] {
+            if node.matches(key, hash: hash) { return i }
+            i = (i + 1) & mask
+        }
+        return nil
+    }
+
+    func node(_ key: [UInt8]) -> KeyNode? {
+        key.withUnsafeBytes { k in slot(of: k, hash: Self.hash(k)).flatMap { slots[$0] } }
+    }
+
+    subscript(key: [UInt8]) -> Dataset.Entry? {
+        get { node(key)?.entry }
+        set {
+            if let newValue { insert(key, newValue) } else { removeValue(forKey: key) }
+        }
+    }
+
+    private mutating func insert(_ key: [UInt8], _ entry: Dataset.Entry) {
+        key.withUnsafeBytes { k in
+            let hash = Self.hash(k)
+            if let i = slot(of: k, hash: hash), let node = slots[i] {
+                node.entry = entry
+                return
+            }
+            if (count + 1) * 4 > slots.count * 3 { grow() }
+            place(KeyNode.make(k, hash: hash, entry: entry))
+            count += 1
+        }
+    }
+
+    /// Puts `node` in the first free slot from its home (the table has room).
+    private mutating func place(_ node: KeyNode) {
+        let mask = slots.count - 1
+        var i = node.header.hash & mask
+        while slots[i] != nil { i = (i + 1) & mask }
+        slots[i] = node
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = Array(repeating: nil, count: Swift.max(8, old.count * 2))
+        for case let node? in old { place(node) }
+    }
+
+    @discardableResult
+    mutating func removeValue(forKey key: [UInt8]) -> Dataset.Entry? {
+        key.withUnsafeBytes { k -> Dataset.Entry? in
+            guard let i = slot(of: k, hash: Self.hash(k)), let node = slots[i] else { return nil }
+            removeSlot(i)
+            return node.entry
+        }
+    }
+
+    /// Empties slot `i`, then moves back every later node of the probe run that may not stay
+    /// past the hole (its home is not cyclically after the hole), so lookups never meet a gap.
+    private mutating func removeSlot(_ i: Int) {
+        let mask = slots.count - 1
+        slots[i] = nil
+        count -= 1
+        var hole = i, j = i
+        while true {
+            j = (j + 1) & mask
+            guard let node = slots[j] else { return }
+            let home = node.header.hash & mask
+            if (j - home) & mask >= (j - hole) & mask {
+                slots[hole] = node
+                slots[j] = nil
+                hole = j
+            }
+        }
+    }
+
+    mutating func removeAll() {
+        slots = []
+        count = 0
+    }
+
+    /// The keys' nodes, in no particular order.
+    var nodes: [KeyNode] { slots.compactMap { $0 } }
+
+    var keys: [[UInt8]] { slots.compactMap { $0?.key } }
+
+    var entries: some Sequence<Dataset.Entry> { slots.lazy.compactMap { $0?.entry } }
+}
