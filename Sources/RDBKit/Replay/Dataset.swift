@@ -121,11 +121,13 @@ public final class Dataset {
     static func obj(from v: Value) -> Obj {
         switch v {
         case .string(let s):
-            return .string(StringObj(s))
+            return .string(StringObj.make(s))
         case .list(let l):
-            return .list(ListObj(Deque(l.map { Array($0) })))
+            let o = ListObj()
+            for e in l { o.push(Array(e), left: false) }
+            return .list(o)
         case .set(let l):
-            return .set(SetObj(Set(l.map { Array($0) })))
+            return .set(SetObj(l.map { Array($0) }))
         case .zset(let z):
             let o = ZSetObj()
             for i in z.members.indices { o.set(Array(z.members[i]), z.scores[i]) }
@@ -176,10 +178,12 @@ public final class Dataset {
     static func value(of obj: Obj, now: Int64?) -> (Value, Encoding)? {
         switch obj {
         case .string(let s):
-            let isInt = s.bytes.withUnsafeBytes { Decimal64.parseCanonical($0) } != nil
+            let isInt = s.withBytes { Decimal64.parseCanonical($0) } != nil
             return (.string(s.bytes), isInt ? .int : .raw)
         case .list(let l):
-            return (.list(ByteList(l.items)), .quicklist2)
+            var items = ByteList()
+            l.forEach { items.append($0) }
+            return (.list(items), .quicklist2)
         case .set(let s):
             var members = ByteList()
             s.forEach { members.append($0) }

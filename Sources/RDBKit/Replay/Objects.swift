@@ -26,8 +26,8 @@ enum Obj {
 
     func copy() -> Obj {
         switch self {
-        case .string(let s): .string(StringObj(s.bytes))
-        case .list(let l): .list(ListObj(l.items))
+        case .string(let s): .string(s)
+        case .list(let l): .list(l.copy())
         case .set(let s): .set(s.copy())
         case .zset(let z): .zset(z.copy())
         case .hash(let h): .hash(h.copy())
@@ -37,14 +37,125 @@ enum Obj {
     }
 }
 
-final class StringObj {
-    var bytes: [UInt8]
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+/// A string's bytes in the object's own allocation, as an sds is: one allocation a value.
+/// Immutable (so COPY shares it): a command that changes a string stores a new one.
+final class StringObj: ManagedBuffer<Int, UInt8> {
+    static func make(_ bytes: [UInt8]) -> StringObj {
+        let s = unsafeDowncast(create(minimumCapacity: bytes.count) { _ in bytes.count }, to: StringObj.self)
+        s.withUnsafeMutablePointerToElements { p in
+            bytes.withUnsafeBufferPointer { b in if let base = b.baseAddress { p.update(from: base, count: b.count) } }
+        }
+        return s
+    }
+
+    var count: Int { header }
+
+    var bytes: [UInt8] { withBytes { Array($0) } }
+
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let n = header
+        return try withUnsafeMutablePointerToElements { try body(UnsafeRawBufferPointer(start: $0, count: n)) }
+    }
 }
 
+/// Elements packed in one buffer while the list is small (at most `listPackedMaxEntries` of
+/// at most `listPackedMaxValue` bytes, about one quicklist node's worth), a deque of arrays past
+/// that; indexing a packed list scans, as walking a listpack does.
 final class ListObj {
-    var items: Deque<[UInt8]>
-    init(_ items: Deque<[UInt8]> = Deque()) { self.items = items }
+    private static let packedMaxEntries = 128
+    private static let packedMaxValue = 64
+    private var packed = PackedBytes()
+    private var deque: Deque<[UInt8]>?
+
+    init() {}
+
+    func copy() -> ListObj {
+        let l = ListObj()
+        l.packed = packed
+        l.deque = deque
+        return l
+    }
+
+    var count: Int { deque?.count ?? packed.count }
+    var isEmpty: Bool { count == 0 }
+
+    /// Converts to the deque when adding `element` would leave the packed limits.
+    private func makeRoom(for element: [UInt8]) {
+        guard deque == nil, packed.count >= Self.packedMaxEntries || element.count > Self.packedMaxValue else { return }
+        deque = Deque(packed.elements)
+        packed = PackedBytes()
+    }
+
+    /// The position of element `i` in the packed buffer.
+    private func position(_ i: Int) -> Int {
+        var p = packed.startPosition
+        for _ in 0..<i { p = packed.position(after: p) }
+        return p
+    }
+
+    func push(_ element: [UInt8], left: Bool) {
+        makeRoom(for: element)
+        if deque != nil {
+            if left { deque!.prepend(element) } else { deque!.append(element) }
+        } else if left {
+            packed.insert(element, at: packed.startPosition)
+        } else {
+            packed.append(element)
+        }
+    }
+
+    /// Removes and returns the first (`left`) or last element; the list must not be empty.
+    func pop(left: Bool) -> [UInt8] {
+        if deque != nil { return left ? deque!.removeFirst() : deque!.removeLast() }
+        let p = left ? packed.startPosition : position(packed.count - 1)
+        let e = packed.bytes(at: p)
+        packed.remove(at: p)
+        return e
+    }
+
+    subscript(i: Int) -> [UInt8] {
+        get { deque?[i] ?? packed.bytes(at: position(i)) }
+        set {
+            makeRoom(for: newValue)
+            if deque != nil { deque![i] = newValue } else { packed.replace(at: position(i), with: newValue) }
+        }
+    }
+
+    func firstIndex(of element: [UInt8]) -> Int? {
+        if let deque { return deque.firstIndex(of: element) }
+        var p = packed.startPosition
+        for i in 0..<packed.count {
+            if packed.element(at: p, equals: element) { return i }
+            p = packed.position(after: p)
+        }
+        return nil
+    }
+
+    func insert(_ element: [UInt8], at i: Int) {
+        makeRoom(for: element)
+        if deque != nil { deque!.insert(element, at: i) } else { packed.insert(element, at: position(i)) }
+    }
+
+    func remove(at i: Int) {
+        if deque != nil { deque!.remove(at: i) } else { packed.remove(at: position(i)) }
+    }
+
+    /// Keeps the elements `keep` accepts, in order.
+    func filter(keeping keep: ([UInt8]) throws -> Bool) rethrows {
+        if deque != nil { try deque!.filter(keeping: keep); return }
+        var kept = PackedBytes()
+        for e in packed.elements where try keep(e) { kept.append(e) }
+        packed = kept
+    }
+
+    /// Calls `body` with every element's bytes, first to last.
+    func forEach(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        if let deque {
+            for e in deque { try e.withUnsafeBytes(body) }
+        } else {
+            try packed.forEach(body)
+        }
+    }
 }
 
 final class OpaqueObj {

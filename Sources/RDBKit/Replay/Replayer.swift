@@ -199,6 +199,11 @@ public final class Replayer {
         a.error(.wrongType, "Operation against a key holding the wrong kind of value")
     }
 
+    /// Stores a changed string value, keeping the key's TTL.
+    func storeString(_ key: [UInt8], _ bytes: [UInt8]) {
+        store(key, .string(StringObj.make(bytes)), keepTTL: true)
+    }
+
     func string(_ key: [UInt8], _ a: Args) throws -> StringObj? {
         guard let o = obj(key) else { return nil }
         guard case .string(let s) = o else { throw wrongType(a) }
