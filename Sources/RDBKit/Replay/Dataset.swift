@@ -148,7 +148,7 @@ public final class Dataset {
     private static func streamObj(from s: StreamValue) -> StreamObj {
         let o = StreamObj()
         for i in s.entries.indices {
-            o.entries.append(StreamObj.Entry(id: s.entries.ids[i], fieldsAndValues: s.entries.itemRange(i).map { Array(s.entries.items[$0]) }))
+            o.entries.append(StreamObj.Entry(id: s.entries.ids[i], fieldsAndValues: PackedBytes(s.entries.itemRange(i).map { Array(s.entries.items[$0]) })))
         }
         o.lastID = s.lastID
         // Files before stream v2 lack these; Redis's loader derives them the same way.
@@ -215,7 +215,11 @@ public final class Dataset {
 
     private static func streamValue(of s: StreamObj) -> StreamValue {
         var v = StreamValue()
-        for e in s.entries { v.entries.append(StreamEntry(id: e.id, fieldsAndValues: ByteList(e.fieldsAndValues))) }
+        for e in s.entries {
+            var items = ByteList()
+            e.fieldsAndValues.forEach { items.append($0) }
+            v.entries.append(StreamEntry(id: e.id, fieldsAndValues: items))
+        }
         v.length = UInt64(s.entries.count)
         v.lastID = s.lastID
         v.firstID = s.firstID

@@ -1,8 +1,10 @@
 /// One key of a `KeySpace`: its entry and hash in the header, its bytes in the same allocation
 /// (one allocation per key, where a dictionary of `[UInt8]` keys costs a node plus an array).
 final class KeyNode: ManagedBuffer<KeyNodeHeader, UInt8> {
-    static func make(_ key: UnsafeRawBufferPointer, hash: Int, entry: Dataset.Entry) -> KeyNode {
-        let node = create(minimumCapacity: key.count) { _ in KeyNodeHeader(entry: entry, hash: hash, count: key.count) }
+    static func make(_ key: UnsafeRawBufferPointer, hash: UInt32, entry: Dataset.Entry) -> KeyNode {
+        let node = create(minimumCapacity: key.count) { _ in
+            KeyNodeHeader(obj: entry.obj, expireAtMs: entry.expireAtMs ?? KeyNodeHeader.noExpiry, hash: hash, count: UInt32(key.count))
+        }
         let typed = unsafeDowncast(node, to: KeyNode.self)
         typed.withUnsafeMutablePointerToElements { p in
             if let base = key.baseAddress { p.update(from: base.assumingMemoryBound(to: UInt8.self), count: key.count) }
@@ -11,27 +13,38 @@ final class KeyNode: ManagedBuffer<KeyNodeHeader, UInt8> {
     }
 
     var entry: Dataset.Entry {
-        get { header.entry }
-        set { header.entry = newValue }
+        get {
+            let h = header
+            return Dataset.Entry(obj: h.obj, expireAtMs: h.expireAtMs == KeyNodeHeader.noExpiry ? nil : h.expireAtMs)
+        }
+        set {
+            header.obj = newValue.obj
+            header.expireAtMs = newValue.expireAtMs ?? KeyNodeHeader.noExpiry
+        }
     }
 
     var key: [UInt8] { withKey { Array($0) } }
 
     func withKey<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        let n = header.count
+        let n = Int(header.count)
         return try withUnsafeMutablePointerToElements { try body(UnsafeRawBufferPointer(start: $0, count: n)) }
     }
 
-    func matches(_ key: UnsafeRawBufferPointer, hash: Int) -> Bool {
-        guard header.hash == hash, header.count == key.count else { return false }
+    func matches(_ key: UnsafeRawBufferPointer, hash: UInt32) -> Bool {
+        guard header.hash == hash, Int(header.count) == key.count else { return false }
         return withKey { $0.elementsEqual(key) }
     }
 }
 
+/// Four words with the object header: an `Optional` expiry and word-sized hash and length
+/// would take two more.
 struct KeyNodeHeader {
-    var entry: Dataset.Entry
-    let hash: Int
-    let count: Int
+    static let noExpiry = Int64.min
+    var obj: Obj
+    /// Unix ms, `noExpiry` for none.
+    var expireAtMs: Int64
+    let hash: UInt32
+    let count: UInt32
 }
 
 /// One database's keys: an open-addressing table (linear probing, deletion by backward shift)
@@ -49,17 +62,17 @@ struct KeySpace {
 
     var isEmpty: Bool { count == 0 }
 
-    static func hash(_ key: UnsafeRawBufferPointer) -> Int {
+    static func hash(_ key: UnsafeRawBufferPointer) -> UInt32 {
         var h = Hasher()
         h.combine(bytes: key)
-        return h.finalize()
+        return UInt32(truncatingIfNeeded: h.finalize())
     }
 
     /// The slot holding `key`, or nil.
-    private func slot(of key: UnsafeRawBufferPointer, hash: Int) -> Int? {
+    private func slot(of key: UnsafeRawBufferPointer, hash: UInt32) -> Int? {
         guard !slots.isEmpty else { return nil }
         let mask = slots.count - 1
-        var i = hash & mask
+        var i = Int(hash) & mask
         while let node = slots[i] {
             if node.matches(key, hash: hash) { return i }
             i = (i + 1) & mask
@@ -94,7 +107,7 @@ struct KeySpace {
     /// Puts `node` in the first free slot from its home (the table has room).
     private mutating func place(_ node: KeyNode) {
         let mask = slots.count - 1
-        var i = node.header.hash & mask
+        var i = Int(node.header.hash) & mask
         while slots[i] != nil { i = (i + 1) & mask }
         slots[i] = node
     }
@@ -124,7 +137,7 @@ struct KeySpace {
         while true {
             j = (j + 1) & mask
             guard let node = slots[j] else { return }
-            let home = node.header.hash & mask
+            let home = Int(node.header.hash) & mask
             if (j - home) & mask >= (j - hole) & mask {
                 slots[hole] = node
                 slots[j] = nil

@@ -229,47 +229,79 @@ final class SetObj {
     }
 }
 
-/// The members in ZRANGE order (score, then bytes) for rank and range access, plus a member →
-/// score index once the set is past the listpack limits (`zset-max-listpack-entries`; below
-/// them a scan is as quick, as Redis finds too). The ordered array costs O(n) per insert; a
-/// skiplist is not worth it until AOFs with very large, heavily mutated sorted sets show up.
+/// A sorted set in ZRANGE order (score, then member bytes). While small (at most
+/// `zset-max-listpack-entries` members of at most `zset-max-listpack-value` bytes) the
+/// members and scores alternate in one packed buffer, as in Redis's listpack; past that, an
+/// ordered array for rank and range access plus a member → score index. The array costs
+/// O(n) per insert; a skiplist is not worth it until AOFs with very large, heavily mutated
+/// sorted sets show up.
 final class ZSetObj {
     struct Item { var score: Double; var member: [UInt8] }
-    private static let indexFrom = EncodingLimits().zsetMaxEntries
-    private var index: [[UInt8]: Double]?
-    private(set) var ordered: [Item] = []
+    private static let limits = EncodingLimits()
+    /// Member, score (its 8-byte bit pattern), member, score...
+    private var packed = PackedBytes()
+    private var big: (ordered: [Item], index: [[UInt8]: Double])?
 
     init() {}
 
-    var count: Int { ordered.count }
+    var count: Int { big?.ordered.count ?? packed.count / 2 }
 
     func copy() -> ZSetObj {
         let z = ZSetObj()
-        z.index = index
-        z.ordered = ordered
+        z.packed = packed
+        z.big = big
         return z
     }
 
+    /// The items in order.
+    var ordered: [Item] {
+        if let big { return big.ordered }
+        var items: [Item] = []
+        items.reserveCapacity(count)
+        var p = packed.startPosition
+        while p < packed.endPosition {
+            let q = packed.position(after: p)
+            items.append(Item(score: packedScore(at: q), member: packed.bytes(at: p)))
+            p = packed.position(after: q)
+        }
+        return items
+    }
+
+    private func packedScore(at p: Int) -> Double {
+        var bits: UInt64 = 0
+        for (k, b) in packed.buffer[packed.span(at: p)].enumerated() { bits |= UInt64(b) << (8 * UInt64(k)) }
+        return Double(bitPattern: bits)
+    }
+
+    private static func scoreBytes(_ score: Double) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: score.bitPattern >> (8 * UInt64($0))) }
+    }
+
+    /// The position of `member`'s pair in the packed buffer.
+    private func packedPosition(of member: [UInt8]) -> Int? {
+        packed.firstPosition(of: member, stride: 2)
+    }
+
     func score(of member: [UInt8]) -> Double? {
-        if let index { return index[member] }
-        return ordered.first { $0.member == member }?.score
+        if let big { return big.index[member] }
+        return packedPosition(of: member).map { packedScore(at: packed.position(after: $0)) }
     }
 
     /// Member → score, for the *STORE commands.
     var scores: [[UInt8]: Double] {
-        index ?? Dictionary(ordered.map { ($0.member, $0.score) }, uniquingKeysWith: { a, _ in a })
+        big?.index ?? Dictionary(ordered.map { ($0.member, $0.score) }, uniquingKeysWith: { a, _ in a })
     }
 
     static func precedes(_ a: Item, _ b: Item) -> Bool {
         a.score != b.score ? a.score < b.score : bytewiseLess(a.member, b.member)
     }
 
-    /// The first position whose item does not precede `item`.
-    func position(of item: Item) -> Int {
+    /// The first index of the big form's array whose item does not precede `item`.
+    private static func position(of item: Item, in ordered: [Item]) -> Int {
         var lo = 0, hi = ordered.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if Self.precedes(ordered[mid], item) { lo = mid + 1 } else { hi = mid }
+            if precedes(ordered[mid], item) { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
@@ -278,29 +310,57 @@ final class ZSetObj {
     func set(_ member: [UInt8], _ score: Double) {
         if let old = self.score(of: member) {
             if old == score { return }
-            ordered.remove(at: position(of: Item(score: old, member: member)))
+            remove(member)
+        }
+        if big == nil {
+            if packed.count / 2 < Self.limits.zsetMaxEntries && member.count <= Self.limits.zsetMaxValue {
+                insertPacked(member, score)
+                return
+            }
+            let items = ordered
+            big = (items, Dictionary(items.map { ($0.member, $0.score) }, uniquingKeysWith: { a, _ in a }))
+            packed = PackedBytes()
         }
         let item = Item(score: score, member: member)
-        ordered.insert(item, at: position(of: item))
-        if index != nil {
-            index![member] = score
-        } else if ordered.count > Self.indexFrom {
-            index = scores
+        big!.ordered.insert(item, at: Self.position(of: item, in: big!.ordered))
+        big!.index[member] = score
+    }
+
+    /// Inserts a member known to be absent at its place in the packed buffer.
+    private func insertPacked(_ member: [UInt8], _ score: Double) {
+        var p = packed.startPosition
+        while p < packed.endPosition {
+            let q = packed.position(after: p)
+            let s = packedScore(at: q)
+            if s > score || (s == score && !packed.buffer[packed.span(at: p)].lexicographicallyPrecedes(member)) { break }
+            p = packed.position(after: q)
         }
+        packed.insert(Self.scoreBytes(score), at: p)
+        packed.insert(member, at: p)
     }
 
     @discardableResult
     func remove(_ member: [UInt8]) -> Bool {
-        guard let old = score(of: member) else { return false }
-        index?.removeValue(forKey: member)
-        ordered.remove(at: position(of: Item(score: old, member: member)))
+        if big != nil {
+            guard let old = big!.index.removeValue(forKey: member) else { return false }
+            big!.ordered.remove(at: Self.position(of: Item(score: old, member: member), in: big!.ordered))
+            return true
+        }
+        guard let p = packedPosition(of: member) else { return false }
+        packed.remove(at: p, elements: 2)
         return true
     }
 
     /// Removes the items at ranks `range` (ascending order).
     func removeRanks(_ range: Range<Int>) {
-        if index != nil { for i in range { index!.removeValue(forKey: ordered[i].member) } }
-        ordered.removeSubrange(range)
+        if big != nil {
+            for i in range { big!.index.removeValue(forKey: big!.ordered[i].member) }
+            big!.ordered.removeSubrange(range)
+            return
+        }
+        var p = packed.startPosition
+        for _ in 0..<(2 * range.lowerBound) { p = packed.position(after: p) }
+        packed.remove(at: p, elements: 2 * range.count)
     }
 }
 
@@ -393,7 +453,7 @@ final class HashObj {
 }
 
 final class StreamObj {
-    struct Entry { var id: StreamID; var fieldsAndValues: [[UInt8]] }
+    struct Entry { var id: StreamID; var fieldsAndValues: PackedBytes }
     struct Pending { var consumer: [UInt8]; var deliveryTimeMs: Int64; var deliveryCount: UInt64 }
     struct Consumer { var seenTimeMs: Int64; var activeTimeMs: Int64; var pending: Set<StreamID> = [] }
     struct Group {

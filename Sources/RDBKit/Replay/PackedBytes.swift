@@ -10,7 +10,8 @@ struct PackedBytes: Equatable {
 
     init() {}
 
-    init<S: Sequence>(_ elements: S) where S.Element == [UInt8] {
+    init<C: Collection>(_ elements: C) where C.Element == [UInt8] {
+        buffer.reserveCapacity(elements.reduce(0) { $0 + $1.count + 2 })
         for e in elements { append(e) }
     }
 
