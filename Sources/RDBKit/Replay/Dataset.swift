@@ -58,19 +58,28 @@ public final class Dataset {
     /// so are hash fields (a hash left without fields with them). `now` nil keeps everything.
     public func records(now: Int64?, _ body: (KeyRecord) throws -> Void) rethrows {
         for db in dbs.indices {
-            // Sorted as a permutation of packed keys: moving or even reading nodes in a sort
-            // costs retains and releases, most of writing a large dataset.
-            let nodes = dbs[db].nodes
-            var keys = ByteList(reservingElements: nodes.count, bytes: 0)
-            for n in nodes { n.withKey { keys.append($0) } }
-            for i in keys.byteOrderPermutation() {
-                let e = nodes[i].entry
-                if let now, let t = e.expireAtMs, t <= now { continue }
-                guard let (value, encoding) = Self.value(of: e.obj, now: now) else { continue }
-                try body(KeyRecord(db: db, key: nodes[i].key, value: value, expireAtMs: e.expireAtMs,
-                                   metadata: RecordMetadata(encoding: encoding, typeByte: 0)))
+            for node in sortedNodes(db) {
+                if let r = Self.record(node, db: db, now: now) { try body(r) }
             }
         }
+    }
+
+    /// The keys of `db` in byte order. Sorted as a permutation of packed keys: moving or even
+    /// reading nodes in a sort costs retains and releases, most of writing a large dataset.
+    func sortedNodes(_ db: Int) -> [KeyNode] {
+        let nodes = dbs[db].nodes
+        var keys = ByteList(reservingElements: nodes.count, bytes: 0)
+        for n in nodes { n.withKey { keys.append($0) } }
+        return keys.byteOrderPermutation().map { nodes[$0] }
+    }
+
+    /// The record of one key as `records(now:)` gives it, nil when nothing of it survives `now`.
+    static func record(_ node: KeyNode, db: Int, now: Int64?) -> KeyRecord? {
+        let e = node.entry
+        if let now, let t = e.expireAtMs, t <= now { return nil }
+        guard let (value, encoding) = value(of: e.obj, now: now) else { return nil }
+        return KeyRecord(db: db, key: node.key, value: value, expireAtMs: e.expireAtMs,
+                         metadata: RecordMetadata(encoding: encoding, typeByte: 0))
     }
 
     /// Per database, how many keys `records(now:)` gives and how many of them have an expiry,

@@ -6,13 +6,22 @@ extension Dataset {
         for library in functionLibraries { try writer.write(library) }
         // RESIZEDB needs each database's counts before its keys.
         let counts = counts(now: nowMs)
-        var currentDB: Int? = nil
-        try records(now: nowMs) { r in
-            if r.db != currentDB {
-                currentDB = r.db
-                try writer.beginDatabase(r.db, keys: counts[r.db].keys, expires: counts[r.db].expires)
-            }
-            try writer.write(r)
+        for db in dbs.indices where counts[db].keys > 0 {
+            try writer.beginDatabase(db, keys: counts[db].keys, expires: counts[db].expires)
+            let nodes = sortedNodes(db)
+            // Keys are converted and encoded in chunks on `jobs` threads, appended in order.
+            let chunk = 2048
+            var failure: Error?
+            ParallelMap.run(count: (nodes.count + chunk - 1) / chunk, jobs: options.jobs, work: { c in
+                let records = nodes[(c * chunk)..<min(nodes.count, (c + 1) * chunk)].compactMap {
+                    Self.record($0, db: db, now: nowMs)
+                }
+                return RDBWriter.encode(records, options: options)
+            }, emit: { _, encoded in
+                guard failure == nil else { return }
+                do { try writer.append(encoded) } catch { failure = error }
+            })
+            if let failure { throw failure }
         }
         return try writer.finish()
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import RDBKit
 
@@ -71,6 +74,7 @@ struct AOFToRDB: ParsableCommand {
         var writerOptions = RDBWriter.Options(version: rdbVersion ?? replay.producerRDBVersion ?? replay.requiredRDBVersion ?? 10)
         writerOptions.compression = !noCompress
         writerOptions.lossy = lossy
+        writerOptions.jobs = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         writerOptions.creationTime = (s.lastTimeMs ?? Console.wallClockMs()) / 1000
         let nowMs = now?.ms ?? s.lastTimeMs ?? Console.wallClockMs()
         let written: RDBWriter.Summary
