@@ -9,18 +9,24 @@ extension Dataset {
         for db in dbs.indices where counts[db].keys > 0 {
             try writer.beginDatabase(db, keys: counts[db].keys, expires: counts[db].expires)
             let nodes = sortedNodes(db)
-            // Keys are converted and encoded in chunks on `jobs` threads, appended in order.
-            let chunk = 2048
+            // Keys are converted and encoded in chunks on `jobs` threads and appended in order,
+            // a window of chunks at a time: unbounded, the encoders run ahead of the appending
+            // thread (on as many cores) and their output piles up in memory.
+            let chunk = 1024, window = 8 * options.jobs
+            let chunks = (nodes.count + chunk - 1) / chunk
             var failure: Error?
-            ParallelMap.run(count: (nodes.count + chunk - 1) / chunk, jobs: options.jobs, work: { c in
-                let records = nodes[(c * chunk)..<min(nodes.count, (c + 1) * chunk)].compactMap {
-                    Self.record($0, db: db, now: nowMs)
-                }
-                return RDBWriter.encode(records, options: options)
-            }, emit: { _, encoded in
-                guard failure == nil else { return }
-                do { try writer.append(encoded) } catch { failure = error }
-            })
+            for first in stride(from: 0, to: chunks, by: window) where failure == nil {
+                ParallelMap.run(count: min(window, chunks - first), jobs: options.jobs, work: { w in
+                    let c = first + w
+                    let records = nodes[(c * chunk)..<min(nodes.count, (c + 1) * chunk)].compactMap {
+                        Self.record($0, db: db, now: nowMs)
+                    }
+                    return RDBWriter.encode(records, options: options)
+                }, emit: { _, encoded in
+                    guard failure == nil else { return }
+                    do { try writer.append(encoded) } catch { failure = error }
+                })
+            }
             if let failure { throw failure }
         }
         return try writer.finish()
