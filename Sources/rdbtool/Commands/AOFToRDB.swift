@@ -77,7 +77,7 @@ struct AOFToRDB: ParsableCommand {
         writerOptions.jobs = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         // One malloc arena: the encoding threads then reuse what the replay freed instead of
         // growing arenas of their own (about 10% more peak memory otherwise).
-        mallopt(M_ARENA_MAX, 1)
+        Malloc.useOneArena()
         writerOptions.creationTime = (s.lastTimeMs ?? Console.wallClockMs()) / 1000
         let nowMs = now?.ms ?? s.lastTimeMs ?? Console.wallClockMs()
         let written: RDBWriter.Summary
