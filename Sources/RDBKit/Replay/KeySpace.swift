@@ -48,7 +48,8 @@ struct KeyNodeHeader {
 }
 
 /// One database's keys: an open-addressing table (linear probing, deletion by backward shift)
-/// of `KeyNode`s, eight bytes a slot. Swift's `Dictionary` keeps key and value inline in its
+/// of `KeyNode`s, eight bytes a slot plus a four-byte hash tag (0: empty) that lets a probe
+/// skip other keys without visiting their nodes. Swift's `Dictionary` keeps key and value inline in its
 /// buckets at a load of at most 3/4 and doubles in powers of two, so millions of keys cost
 /// several times what the keys themselves need; this table pays one pointer a slot.
 ///
@@ -56,6 +57,7 @@ struct KeyNodeHeader {
 /// copies the value with `Obj.copy()`).
 struct KeySpace {
     private var slots: [KeyNode?] = []
+    private var tags: [UInt32] = []
     private(set) var count = 0
 
     init() {}
@@ -65,7 +67,7 @@ struct KeySpace {
     static func hash(_ key: UnsafeRawBufferPointer) -> UInt32 {
         var h = Hasher()
         h.combine(bytes: key)
-        return UInt32(truncatingIfNeeded: h.finalize())
+        return Swift.max(1, UInt32(truncatingIfNeeded: h.finalize()))
     }
 
     /// The slot holding `key`, or nil.
@@ -73,11 +75,12 @@ struct KeySpace {
         guard !slots.isEmpty else { return nil }
         let mask = slots.count - 1
         var i = Int(hash) & mask
-        while let node = slots[i] {
-            if node.matches(key, hash: hash) { return i }
+        while true {
+            let tag = tags[i]
+            if tag == 0 { return nil }
+            if tag == hash, let node = slots[i], node.matches(key, hash: hash) { return i }
             i = (i + 1) & mask
         }
-        return nil
     }
 
     func node(_ key: [UInt8]) -> KeyNode? {
@@ -108,13 +111,15 @@ struct KeySpace {
     private mutating func place(_ node: KeyNode) {
         let mask = slots.count - 1
         var i = Int(node.header.hash) & mask
-        while slots[i] != nil { i = (i + 1) & mask }
+        while tags[i] != 0 { i = (i + 1) & mask }
         slots[i] = node
+        tags[i] = node.header.hash
     }
 
     private mutating func grow() {
         let old = slots
         slots = Array(repeating: nil, count: Swift.max(8, old.count * 2))
+        tags = Array(repeating: 0, count: slots.count)
         for case let node? in old { place(node) }
     }
 
@@ -132,15 +137,19 @@ struct KeySpace {
     private mutating func removeSlot(_ i: Int) {
         let mask = slots.count - 1
         slots[i] = nil
+        tags[i] = 0
         count -= 1
         var hole = i, j = i
         while true {
             j = (j + 1) & mask
-            guard let node = slots[j] else { return }
-            let home = Int(node.header.hash) & mask
+            let tag = tags[j]
+            if tag == 0 { return }
+            let home = Int(tag) & mask
             if (j - home) & mask >= (j - hole) & mask {
-                slots[hole] = node
+                slots[hole] = slots[j]
+                tags[hole] = tag
                 slots[j] = nil
+                tags[j] = 0
                 hole = j
             }
         }
@@ -148,6 +157,7 @@ struct KeySpace {
 
     mutating func removeAll() {
         slots = []
+        tags = []
         count = 0
     }
 

@@ -94,13 +94,23 @@ struct PackedBytes: Equatable {
         return out
     }
 
+    /// Room for `extra` more bytes, growing by a quarter rather than the doubling `Array`
+    /// does: a packed collection lives as long as the dataset, so its slack is paid for all
+    /// that time.
+    private mutating func reserve(_ extra: Int) {
+        let needed = buffer.count + extra
+        if needed > buffer.capacity { buffer.reserveCapacity(needed + needed / 4) }
+    }
+
     mutating func append(_ bytes: [UInt8]) {
+        reserve(bytes.count + 3)
         Self.appendPrefix(bytes.count, to: &buffer)
         buffer.append(contentsOf: bytes)
         count += 1
     }
 
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        reserve(bytes.count + 3)
         Self.appendPrefix(bytes.count, to: &buffer)
         buffer.append(contentsOf: bytes)
         count += 1
@@ -108,6 +118,7 @@ struct PackedBytes: Equatable {
 
     /// Inserts `bytes` as a new element at position `p` (before the element there).
     mutating func insert(_ bytes: [UInt8], at p: Int) {
+        reserve(bytes.count + 3)
         buffer.insert(contentsOf: Self.encoded(bytes), at: p)
         count += 1
     }
