@@ -49,6 +49,9 @@ struct AOFToRDB: ParsableCommand {
 
     func run() throws {
         let started = Console.now()
+        // One malloc arena: the reading and encoding threads then reuse what others freed
+        // instead of growing arenas of their own (about 10% more peak memory otherwise).
+        Malloc.useOneArena()
         var options = AOFReplay.Options()
         options.reader = aof.readerOptions(level: .values)
         options.skipUnsupported = skipUnsupported
@@ -75,9 +78,6 @@ struct AOFToRDB: ParsableCommand {
         writerOptions.compression = !noCompress
         writerOptions.lossy = lossy
         writerOptions.jobs = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        // One malloc arena: the encoding threads then reuse what the replay freed instead of
-        // growing arenas of their own (about 10% more peak memory otherwise).
-        Malloc.useOneArena()
         writerOptions.creationTime = (s.lastTimeMs ?? Console.wallClockMs()) / 1000
         let nowMs = now?.ms ?? s.lastTimeMs ?? Console.wallClockMs()
         let written: RDBWriter.Summary
