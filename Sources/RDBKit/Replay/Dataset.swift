@@ -58,33 +58,44 @@ public final class Dataset {
     /// so are hash fields (a hash left without fields with them). `now` nil keeps everything.
     public func records(now: Int64?, _ body: (KeyRecord) throws -> Void) rethrows {
         for db in dbs.indices {
-            for node in sortedNodes(db) {
-                if let r = Self.record(node, db: db, now: now) { try body(r) }
+            let keySpace = dbs[db]
+            for key in sortedKeys(db) {
+                if let node = keySpace.node(atSlot: key.slot), let r = Self.record(node, db: db, now: now) { try body(r) }
             }
         }
     }
 
-    /// The keys of `db` in byte order. Sorted by their first 16 bytes as two big-endian words,
-    /// then (on a tie) by the whole key: inline comparisons on a compact array, where
-    /// comparing the keys in their nodes costs a cache miss and retains at every step.
-    func sortedNodes(_ db: Int) -> [KeyNode] {
-        struct Prefix { var hi: UInt64; var lo: UInt64; var index: Int }
-        let nodes = dbs[db].nodes
-        var order = nodes.indices.map { i in
-            nodes[i].withKey { k -> Prefix in
+    /// A key's place in `dbs[db]` (its slot) and its first 16 bytes as two big-endian words.
+    struct SortKey {
+        var hi: UInt64
+        var lo: UInt64
+        var slot: Int
+    }
+
+    /// The keys of `db` in byte order. Sorted by their first 16 bytes, then (on a tie) by the
+    /// whole key: inline comparisons on a compact array, where comparing the keys in their
+    /// nodes costs a cache miss and retains at every step. The array is all it allocates: at
+    /// the peak of a write, the dataset is all there too.
+    func sortedKeys(_ db: Int) -> [SortKey] {
+        let keySpace = dbs[db]
+        var order: [SortKey] = []
+        order.reserveCapacity(keySpace.count)
+        keySpace.forEachNode { slot, node in
+            node.withKey { k in
                 var words: (UInt64, UInt64) = (0, 0)
                 withUnsafeMutableBytes(of: &words) { w in
                     w.copyMemory(from: UnsafeRawBufferPointer(rebasing: k.prefix(16)))
                 }
-                return Prefix(hi: UInt64(bigEndian: words.0), lo: UInt64(bigEndian: words.1), index: i)
+                order.append(SortKey(hi: UInt64(bigEndian: words.0), lo: UInt64(bigEndian: words.1), slot: slot))
             }
         }
         order.sort { a, b in
             if a.hi != b.hi { return a.hi < b.hi }
             if a.lo != b.lo { return a.lo < b.lo }
-            return nodes[a.index].withKey { x in nodes[b.index].withKey { y in x.lexicographicallyPrecedes(y) } }
+            guard let x = keySpace.node(atSlot: a.slot), let y = keySpace.node(atSlot: b.slot) else { return false }
+            return x.withKey { kx in y.withKey { ky in kx.lexicographicallyPrecedes(ky) } }
         }
-        return order.map { nodes[$0.index] }
+        return order
     }
 
     /// The record of one key as `records(now:)` gives it, nil when nothing of it survives `now`.

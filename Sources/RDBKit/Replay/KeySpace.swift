@@ -48,10 +48,10 @@ struct KeyNodeHeader {
 }
 
 /// One database's keys: an open-addressing table (linear probing, deletion by backward shift)
-/// of `KeyNode`s, eight bytes a slot plus a four-byte hash tag (0: empty) that lets a probe
-/// skip other keys without visiting their nodes. Swift's `Dictionary` keeps key and value inline in its
-/// buckets at a load of at most 3/4 and doubles in powers of two, so millions of keys cost
-/// several times what the keys themselves need; this table pays one pointer a slot.
+/// of `KeyNode`s. Swift's `Dictionary` keeps key and value inline in its buckets at a load of
+/// at most 3/4 and doubles in powers of two, so millions of keys cost several times what the
+/// keys themselves need; this table pays a pointer and a four-byte hash tag (0: empty) a slot,
+/// the tag letting a probe skip other keys without visiting their nodes.
 ///
 /// Nodes are shared between copies of a `KeySpace`: the replayer never copies one (COPY
 /// copies the value with `Obj.copy()`).
@@ -161,8 +161,13 @@ struct KeySpace {
         count = 0
     }
 
-    /// The keys' nodes, in no particular order.
-    var nodes: [KeyNode] { slots.compactMap { $0 } }
+    /// Calls `body` with each node and its slot (for `node(atSlot:)`), in slot order.
+    func forEachNode(_ body: (Int, KeyNode) throws -> Void) rethrows {
+        for (i, node) in slots.enumerated() { if let node { try body(i, node) } }
+    }
+
+    /// The node in slot `i`, which holds one.
+    func node(atSlot i: Int) -> KeyNode? { slots[i] }
 
     var keys: [[UInt8]] { slots.compactMap { $0?.key } }
 
