@@ -20,9 +20,9 @@ final class AOFReadAhead: @unchecked Sendable {
         var hasRelativeTTL = false
     }
 
-    private static let batchEvents = 4096
-    private static let batchBytes = 1 << 20
-    private static let depth = 4
+    private static let batchEvents = 512
+    private static let batchBytes = 1 << 17
+    private static let depth = 2
 
     private let reader: AOFReader
     private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
