@@ -1,6 +1,7 @@
-/// The replayer's mutable representations of values. Collections are classes so a handler
-/// mutates them in place through the dataset's dictionary without copy-on-write copies;
-/// `copy()` gives COPY its independent value.
+/// The replayer's representations of values, compact as the server's (one allocation for a
+/// string or a small collection). Collections are classes so a handler mutates them in place
+/// through the key space without copy-on-write copies, through their methods (the encoding
+/// stays inside them); `copy()` gives COPY its independent value. Strings are immutable.
 enum Obj {
     case string(StringObj)
     case list(ListObj)
