@@ -40,8 +40,12 @@ public struct RelativeTTLCount: Sendable, Equatable {
     public init(annotated: Int = 0, unannotated: Int = 0) { self.annotated = annotated; self.unannotated = unannotated }
 
     public mutating func count(_ c: AOFCommand) {
-        guard c.hasRelativeTTL else { return }
-        if c.timeSeconds == nil { unannotated += 1 } else { annotated += 1 }
+        count(relative: c.hasRelativeTTL, annotated: c.timeSeconds != nil)
+    }
+
+    mutating func count(relative: Bool, annotated isAnnotated: Bool) {
+        guard relative else { return }
+        if isAnnotated { annotated += 1 } else { unannotated += 1 }
     }
 }
 

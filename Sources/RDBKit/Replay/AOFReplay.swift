@@ -45,59 +45,64 @@ public final class AOFReplay {
         let reader = try AOFReader(path: path, options: options.reader)
         layout = reader.layout
         replayer = Replayer(options: Replayer.Options(skipUnsupported: options.skipUnsupported))
+        let readAhead = AOFReadAhead(reader)
+        readAhead.start()
+        // However this ends, the reading thread stops before the replay returns.
+        defer { readAhead.stop() }
         do {
-            try reader.read { event in
-                switch event {
-                case .file:
-                    // A server loads each file with a fresh client, in database 0.
-                    _ = try replayer.apply([Array("SELECT".utf8), Array("0".utf8)], timeMs: summary.lastTimeMs)
-                case .rdb(.key(let r)):
-                    replayer.dataset.load(r)
-                    summary.keysFromRDB += 1
-                case .rdb(.function(let f)):
-                    replayer.dataset.load(f)
-                case .rdb(.aux(let name, let value)):
-                    let valkey = name == Array("valkey-ver".utf8)
-                    if valkey || name == Array("redis-ver".utf8) {
-                        summary.producerVersion = String(decoding: value, as: UTF8.self)
-                        summary.producerIsValkey = valkey
-                    }
-                case .command(let c):
-                    let timeMs = c.timeSeconds.map { $0 * 1000 }
-                    if let until = options.untilMs, let t = timeMs, t > until {
-                        summary.stoppedAtUntil = true
-                        throw Stop()
-                    }
-                    summary.commandsRead += 1
-                    summary.relativeTTLs.count(c)
-                    // Unannotated ones come before any #TS, while the replayer still runs on its start time.
-                    if summary.relativeTTLs.unannotated > 0 && summary.relativeTTLClockMs == nil {
-                        summary.relativeTTLClockMs = replayer.nowMs
-                    }
-                    summary.lastTimeMs = timeMs ?? summary.lastTimeMs
-                    let argv = c.arguments.map { Array($0) }
-                    do {
-                        let outcome = try replayer.apply(argv, timeMs: timeMs)
-                        switch outcome.status {
-                        case .applied, .queued: summary.commandsApplied += 1
-                        case .unsupported:
-                            summary.unsupported[String(decoding: c.upperName, as: UTF8.self), default: 0] += 1
-                            summary.unsupportedKeys += outcome.keys.count
+            while let batch = try readAhead.next() {
+                for item in batch {
+                    switch item.event {
+                    case .file:
+                        // A server loads each file with a fresh client, in database 0.
+                        _ = try replayer.apply([Array("SELECT".utf8), Array("0".utf8)], timeMs: summary.lastTimeMs)
+                    case .rdb(.key(let r)):
+                        replayer.dataset.load(r)
+                        summary.keysFromRDB += 1
+                    case .rdb(.function(let f)):
+                        replayer.dataset.load(f)
+                    case .rdb(.aux(let name, let value)):
+                        let valkey = name == Array("valkey-ver".utf8)
+                        if valkey || name == Array("redis-ver".utf8) {
+                            summary.producerVersion = String(decoding: value, as: UTF8.self)
+                            summary.producerIsValkey = valkey
                         }
-                    } catch var e as ReplayError {
-                        e.file = c.file
-                        e.offset = c.offset
-                        e.timeMs = timeMs
-                        throw e
+                    case .command(let c):
+                        let timeMs = c.timeSeconds.map { $0 * 1000 }
+                        if let until = options.untilMs, let t = timeMs, t > until {
+                            summary.stoppedAtUntil = true
+                            throw Stop()
+                        }
+                        summary.commandsRead += 1
+                        summary.relativeTTLs.count(relative: item.hasRelativeTTL, annotated: c.timeSeconds != nil)
+                        // Unannotated ones come before any #TS, while the replayer still runs on its start time.
+                        if summary.relativeTTLs.unannotated > 0 && summary.relativeTTLClockMs == nil {
+                            summary.relativeTTLClockMs = replayer.nowMs
+                        }
+                        summary.lastTimeMs = timeMs ?? summary.lastTimeMs
+                        do {
+                            let outcome = try replayer.apply(item.argv, timeMs: timeMs)
+                            switch outcome.status {
+                            case .applied, .queued: summary.commandsApplied += 1
+                            case .unsupported:
+                                summary.unsupported[Replayer.upper(item.argv[0]), default: 0] += 1
+                                summary.unsupportedKeys += outcome.keys.count
+                            }
+                        } catch var e as ReplayError {
+                            e.file = c.file
+                            e.offset = c.offset
+                            e.timeMs = timeMs
+                            throw e
+                        }
+                        if summary.commandsRead % 100_000 == 0 { progress?(summary.commandsRead) }
+                    case .tail(let t):
+                        summary.tails.append(t)
+                        if t.kind == .openTransaction { _ = replayer.discardTransaction() }
+                    case .warning(let w):
+                        summary.warnings.append(w)
+                    default:
+                        break
                     }
-                    if summary.commandsRead % 100_000 == 0 { progress?(summary.commandsRead) }
-                case .tail(let t):
-                    summary.tails.append(t)
-                    if t.kind == .openTransaction { _ = replayer.discardTransaction() }
-                case .warning(let w):
-                    summary.warnings.append(w)
-                default:
-                    break
                 }
             }
         } catch is Stop {

@@ -22,14 +22,13 @@ extension Replayer {
         return v
     }
 
-    /// The string at `key`, created or zero-padded so bit `maxBit` exists (lookupStringForBitCommand).
-    private func stringForBits(_ a: Args, maxBit: Int64) throws -> StringObj {
+    /// The bytes of the string at `key` (empty when missing), zero-padded so bit `maxBit`
+    /// exists (lookupStringForBitCommand); the caller stores them back.
+    private func stringForBits(_ a: Args, maxBit: Int64) throws -> [UInt8] {
         let need = Int(maxBit >> 3) + 1
-        let s: StringObj
-        if let existing = try string(a[1], a) { s = existing }
-        else { s = StringObj([]); store(a[1], .string(s)) }
-        if s.bytes.count < need { s.bytes.append(contentsOf: repeatElement(0, count: need - s.bytes.count)) }
-        return s
+        var bytes = try string(a[1], a)?.bytes ?? []
+        if bytes.count < need { bytes.append(contentsOf: repeatElement(0, count: need - bytes.count)) }
+        return bytes
     }
 
     private func setbit(_ a: Args) throws {
@@ -38,9 +37,10 @@ extension Replayer {
         guard a[3] == [UInt8(ascii: "0")] || a[3] == [UInt8(ascii: "1")] else {
             throw a.error(.outOfRange, "bit is not an integer or out of range")
         }
-        let s = try stringForBits(a, maxBit: offset)
+        var bytes = try stringForBits(a, maxBit: offset)
         let byte = Int(offset >> 3), bit = UInt8(7 - (offset & 7))
-        s.bytes[byte] = (s.bytes[byte] & ~(1 << bit)) | ((a[3][0] & 1) << bit)
+        bytes[byte] = (bytes[byte] & ~(1 << bit)) | ((a[3][0] & 1) << bit)
+        storeString(a[1], bytes)
         touched(a[1])
     }
 
@@ -86,10 +86,10 @@ extension Replayer {
             return
         }
         let created = !exists(a[1])
-        let s = try stringForBits(a, maxBit: highest)
+        var bytes = try stringForBits(a, maxBit: highest)
         var changes = 0
         for op in ops {
-            let old = Self.getBits(s.bytes, op.offset, op.bits)
+            let old = Self.getBits(bytes, op.offset, op.bits)
             var new: UInt64
             var overflowed: Bool
             if op.signed {
@@ -103,10 +103,12 @@ extension Replayer {
                 new = o ? limit : (op.set ? UInt64(bitPattern: op.value) : old &+ UInt64(bitPattern: op.value))
             }
             if overflowed && op.overflow == .fail { continue }
-            Self.setBits(&s.bytes, op.offset, op.bits, new)
+            Self.setBits(&bytes, op.offset, op.bits, new)
             let mask: UInt64 = op.bits == 64 ? .max : (1 << UInt64(op.bits)) - 1
             if created || old != new & mask { changes += 1 }
         }
+        // The key exists (padded) even when every SET failed on overflow, as in Redis.
+        storeString(a[1], bytes)
         if changes > 0 { touched(a[1], by: changes) }
     }
 
@@ -196,7 +198,7 @@ extension Replayer {
             }
             out[j] = v
         }
-        store(target, .string(StringObj(out)))
+        store(target, .string(StringObj.make(out)))
         touched(target)
     }
 }

@@ -8,7 +8,7 @@ public final class Dataset {
     }
 
     /// Databases by index, grown on demand (SELECT of a high index, SWAPDB, MOVE).
-    var dbs: [[[UInt8]: Entry]] = Array(repeating: [:], count: 16)
+    var dbs: [KeySpace] = Array(repeating: KeySpace(), count: 16)
     /// Function libraries by name, in load order.
     private(set) var libraries: [(name: [UInt8], library: FunctionLibrary)] = []
 
@@ -16,7 +16,7 @@ public final class Dataset {
 
     /// Makes sure `db` exists.
     func ensure(_ db: Int) {
-        if db >= dbs.count { dbs.append(contentsOf: Array(repeating: [:], count: db + 1 - dbs.count)) }
+        if db >= dbs.count { dbs.append(contentsOf: Array(repeating: KeySpace(), count: db + 1 - dbs.count)) }
     }
 
     public var keyCount: Int { dbs.reduce(0) { $0 + $1.count } }
@@ -58,27 +58,61 @@ public final class Dataset {
     /// so are hash fields (a hash left without fields with them). `now` nil keeps everything.
     public func records(now: Int64?, _ body: (KeyRecord) throws -> Void) rethrows {
         for db in dbs.indices {
-            // Sorted as a permutation of packed keys: moving or even reading (key, entry)
-            // pairs in a sort costs retains and releases, most of writing a large dataset.
-            let entries = Array(dbs[db])
-            var keys = ByteList(reservingElements: entries.count, bytes: 0)
-            for e in entries { keys.append(e.key) }
-            for i in keys.byteOrderPermutation() {
-                let (key, e) = entries[i]
-                if let now, let t = e.expireAtMs, t <= now { continue }
-                guard let (value, encoding) = Self.value(of: e.obj, now: now) else { continue }
-                try body(KeyRecord(db: db, key: key, value: value, expireAtMs: e.expireAtMs,
-                                   metadata: RecordMetadata(encoding: encoding, typeByte: 0)))
+            let keySpace = dbs[db]
+            for key in sortedKeys(db) {
+                if let node = keySpace.node(atSlot: key.slot), let r = Self.record(node, db: db, now: now) { try body(r) }
             }
         }
+    }
+
+    /// A key's place in `dbs[db]` (its slot) and its first 16 bytes as two big-endian words.
+    struct SortKey {
+        var hi: UInt64
+        var lo: UInt64
+        var slot: Int
+    }
+
+    /// The keys of `db` in byte order. Sorted by their first 16 bytes, then (on a tie) by the
+    /// whole key: inline comparisons on a compact array, where comparing the keys in their
+    /// nodes costs a cache miss and retains at every step. The array is all it allocates: at
+    /// the peak of a write, the dataset is all there too.
+    func sortedKeys(_ db: Int) -> [SortKey] {
+        let keySpace = dbs[db]
+        var order: [SortKey] = []
+        order.reserveCapacity(keySpace.count)
+        keySpace.forEachNode { slot, node in
+            node.withKey { k in
+                var words: (UInt64, UInt64) = (0, 0)
+                withUnsafeMutableBytes(of: &words) { w in
+                    w.copyMemory(from: UnsafeRawBufferPointer(rebasing: k.prefix(16)))
+                }
+                order.append(SortKey(hi: UInt64(bigEndian: words.0), lo: UInt64(bigEndian: words.1), slot: slot))
+            }
+        }
+        order.sort { a, b in
+            if a.hi != b.hi { return a.hi < b.hi }
+            if a.lo != b.lo { return a.lo < b.lo }
+            guard let x = keySpace.node(atSlot: a.slot), let y = keySpace.node(atSlot: b.slot) else { return false }
+            return x.withKey { kx in y.withKey { ky in kx.lexicographicallyPrecedes(ky) } }
+        }
+        return order
+    }
+
+    /// The record of one key as `records(now:)` gives it, nil when nothing of it survives `now`.
+    static func record(_ node: KeyNode, db: Int, now: Int64?) -> KeyRecord? {
+        let e = node.entry
+        if let now, let t = e.expireAtMs, t <= now { return nil }
+        guard let (value, encoding) = value(of: e.obj, now: now) else { return nil }
+        return KeyRecord(db: db, key: node.key, value: value, expireAtMs: e.expireAtMs,
+                         metadata: RecordMetadata(encoding: encoding, typeByte: 0))
     }
 
     /// Per database, how many keys `records(now:)` gives and how many of them have an expiry,
     /// without ordering or converting them (RESIZEDB wants the counts before the keys).
     public func counts(now: Int64?) -> [(keys: UInt64, expires: UInt64)] {
-        dbs.map { entries in
+        dbs.map { keySpace in
             var keys: UInt64 = 0, expires: UInt64 = 0
-            for e in entries.values where Self.survives(e, now: now) {
+            for e in keySpace.entries where Self.survives(e, now: now) {
                 keys += 1
                 if e.expireAtMs != nil { expires += 1 }
             }
@@ -88,9 +122,9 @@ public final class Dataset {
 
     /// True when some hash field has its own expiry (only RDB 12 and later can hold it).
     public var hasFieldExpiries: Bool {
-        dbs.contains { entries in
-            entries.values.contains { e in
-                if case .hash(let h) = e.obj { return h.fields.values.contains { $0.expireAtMs != nil } }
+        dbs.contains { keySpace in
+            keySpace.entries.contains { e in
+                if case .hash(let h) = e.obj { return h.hasFieldExpiries }
                 return false
             }
         }
@@ -101,7 +135,10 @@ public final class Dataset {
     private static func survives(_ e: Entry, now: Int64?) -> Bool {
         if let now, let t = e.expireAtMs, t <= now { return false }
         guard case .hash(let h) = e.obj else { return true }
-        return h.fields.values.contains { f in now.map { n in f.expireAtMs.map { $0 > n } ?? true } ?? true }
+        guard let now else { return !h.isEmpty }
+        var live = false
+        h.forEach { _, _, t in if t.map({ $0 > now }) ?? true { live = true } }
+        return live
     }
 
     /// One key as `records(now:)` would give it, nil when absent (or expired at `now`).
@@ -118,32 +155,34 @@ public final class Dataset {
     static func obj(from v: Value) -> Obj {
         switch v {
         case .string(let s):
-            return .string(StringObj(s))
+            return .string(StringObj.make(s))
         case .list(let l):
-            return .list(ListObj(Deque(l.map { Array($0) })))
+            let o = ListObj()
+            for e in l { o.push(Array(e), left: false) }
+            return .list(o)
         case .set(let l):
-            return .set(SetObj(Set(l.map { Array($0) })))
+            return .set(SetObj(l.map { Array($0) }))
         case .zset(let z):
             let o = ZSetObj()
             for i in z.members.indices { o.set(Array(z.members[i]), z.scores[i]) }
             return .zset(o)
         case .hash(let h):
-            var fields: [[UInt8]: HashObj.Field] = [:]
+            let o = HashObj()
             for i in h.fields.indices {
-                fields[Array(h.fields[i])] = HashObj.Field(value: Array(h.values[i]), expireAtMs: h.fieldExpiries?[i] ?? nil)
+                o[Array(h.fields[i])] = HashObj.Field(value: Array(h.values[i]), expireAtMs: h.fieldExpiries?[i] ?? nil)
             }
-            return .hash(HashObj(fields))
+            return .hash(o)
         case .stream(let s):
             return .stream(streamObj(from: s))
         case .module, .array:
-            return .opaque(v)
+            return .opaque(OpaqueObj(v))
         }
     }
 
     private static func streamObj(from s: StreamValue) -> StreamObj {
         let o = StreamObj()
         for i in s.entries.indices {
-            o.entries.append(StreamObj.Entry(id: s.entries.ids[i], fieldsAndValues: s.entries.itemRange(i).map { Array(s.entries.items[$0]) }))
+            o.entries.append(StreamObj.Entry(id: s.entries.ids[i], fieldsAndValues: PackedBytes(s.entries.itemRange(i).map { Array(s.entries.items[$0]) })))
         }
         o.lastID = s.lastID
         // Files before stream v2 lack these; Redis's loader derives them the same way.
@@ -173,12 +212,16 @@ public final class Dataset {
     static func value(of obj: Obj, now: Int64?) -> (Value, Encoding)? {
         switch obj {
         case .string(let s):
-            let isInt = s.bytes.withUnsafeBytes { Decimal64.parseCanonical($0) } != nil
+            let isInt = s.withBytes { Decimal64.parseCanonical($0) } != nil
             return (.string(s.bytes), isInt ? .int : .raw)
         case .list(let l):
-            return (.list(ByteList(l.items)), .quicklist2)
+            var items = ByteList()
+            l.forEach { items.append($0) }
+            return (.list(items), .quicklist2)
         case .set(let s):
-            return (.set(ByteList(s.members)), .hashtable)
+            var members = ByteList()
+            s.forEach { members.append($0) }
+            return (.set(members), .hashtable)
         case .zset(let z):
             var v = SortedSetValue()
             for item in z.ordered { v.members.append(item.member); v.scores.append(item.score) }
@@ -187,26 +230,30 @@ public final class Dataset {
             var v = HashValue()
             var expiries: [Int64?] = []
             var anyExpiry = false
-            for (f, field) in h.fields {
-                if let now, let t = field.expireAtMs, t <= now { continue }
+            h.forEach { f, value, expireAtMs in
+                if let now, let t = expireAtMs, t <= now { return }
                 v.fields.append(f)
-                v.values.append(field.value)
-                expiries.append(field.expireAtMs)
-                if field.expireAtMs != nil { anyExpiry = true }
+                v.values.append(value)
+                expiries.append(expireAtMs)
+                if expireAtMs != nil { anyExpiry = true }
             }
             if v.fields.isEmpty { return nil }
             if anyExpiry { v.fieldExpiries = expiries }
             return (.hash(v), anyExpiry ? .metadata : .hashtable)
         case .stream(let s):
             return (.stream(streamValue(of: s)), .streams)
-        case .opaque(let v):
-            return (v, v.type == .module ? .module : .array)
+        case .opaque(let o):
+            return (o.value, o.value.type == .module ? .module : .array)
         }
     }
 
     private static func streamValue(of s: StreamObj) -> StreamValue {
         var v = StreamValue()
-        for e in s.entries { v.entries.append(StreamEntry(id: e.id, fieldsAndValues: ByteList(e.fieldsAndValues))) }
+        for e in s.entries {
+            var items = ByteList()
+            e.fieldsAndValues.forEach { items.append($0) }
+            v.entries.append(StreamEntry(id: e.id, fieldsAndValues: items))
+        }
         v.length = UInt64(s.entries.count)
         v.lastID = s.lastID
         v.firstID = s.firstID

@@ -60,7 +60,7 @@ extension Replayer {
         if !search {
             if base == 6 { center = try longLat(a, 2) }
             else if let src {
-                guard let score = src.scores[a[2]] else { throw a.error(.noSuchKey, "could not decode requested zset member") }
+                guard let score = src.score(of: a[2]) else { throw a.error(.noSuchKey, "could not decode requested zset member") }
                 center = Geohash.decode(UInt64(score))
             }
             let r = try a.double(base - 2)
@@ -87,7 +87,7 @@ extension Replayer {
                 throw a.error(.syntax, "STORE is not compatible with WITHDIST, WITHHASH and WITHCOORD options")
             } else if search && a.isWord(i, "FROMMEMBER") && left >= 1 && center == nil {
                 if let src {
-                    guard let score = src.scores[a[i + 1]] else { throw a.error(.noSuchKey, "could not decode requested zset member") }
+                    guard let score = src.score(of: a[i + 1]) else { throw a.error(.noSuchKey, "could not decode requested zset member") }
                     center = Geohash.decode(UInt64(score))
                 } else { center = (0, 0) }
                 i += 1

@@ -29,14 +29,14 @@ extension Replayer {
         guard a.count >= 4, a.count % 2 == 0 else { throw a.error(.syntax, "wrong number of arguments") }
         let h = try hashForWrite(a)
         // Overwriting a field drops its TTL (hashTypeSet without HASH_SET_KEEP_TTL).
-        for i in stride(from: 2, to: a.count, by: 2) { h.fields[a[i]] = HashObj.Field(value: a[i + 1], expireAtMs: nil) }
+        for i in stride(from: 2, to: a.count, by: 2) { h[a[i]] = HashObj.Field(value: a[i + 1], expireAtMs: nil) }
         touched(a[1], by: (a.count - 2) / 2)
     }
 
     private func hsetnx(_ a: Args) throws {
         try a.arity(4)
-        if let h = try hash(a[1], a), h.fields[a[2]] != nil { return }
-        try hashForWrite(a).fields[a[2]] = HashObj.Field(value: a[3], expireAtMs: nil)
+        if let h = try hash(a[1], a), h[a[2]] != nil { return }
+        try hashForWrite(a)[a[2]] = HashObj.Field(value: a[3], expireAtMs: nil)
         touched(a[1])
     }
 
@@ -44,8 +44,8 @@ extension Replayer {
         try a.arity(atLeast: start + 1)
         guard let h = try hash(a[1], a) else { return }
         var removed = 0
-        for i in start..<a.count where h.fields.removeValue(forKey: a[i]) != nil { removed += 1 }
-        if h.fields.isEmpty { remove(a[1]) }
+        for i in start..<a.count where h.remove(a[i]) { removed += 1 }
+        if h.isEmpty { remove(a[1]) }
         if removed > 0 { touched(a[1], by: removed) }
     }
 
@@ -54,13 +54,13 @@ extension Replayer {
         let delta = try a.int(3)
         let h = try hashForWrite(a)
         var current: Int64 = 0
-        if let f = h.fields[a[2]] {
+        if let f = h[a[2]] {
             guard let v = Args.integer(f.value) else { throw a.error(.notANumber, "hash value is not an integer") }
             current = v
         }
         let (sum, o) = current.addingReportingOverflow(delta)
         guard !o else { throw a.error(.outOfRange, "increment or decrement would overflow") }
-        h.fields[a[2]] = HashObj.Field(value: Decimal64.text(sum), expireAtMs: h.fields[a[2]]?.expireAtMs)
+        h[a[2]] = HashObj.Field(value: Decimal64.text(sum), expireAtMs: h[a[2]]?.expireAtMs)
         touched(a[1])
     }
 
@@ -69,7 +69,7 @@ extension Replayer {
         guard let incr = LongDouble.parse(a[3]) else { throw a.error(.notANumber, "value is not a valid float") }
         let h = try hashForWrite(a)
         var current: Float80 = 0
-        if let f = h.fields[a[2]] {
+        if let f = h[a[2]] {
             guard let v = LongDouble.parse(f.value) else { throw a.error(.notANumber, "hash value is not a float") }
             current = v
         }
@@ -77,7 +77,7 @@ extension Replayer {
         guard sum.isFinite, let text = LongDouble.humanText(sum) else {
             throw a.error(.outOfRange, "increment would produce NaN or Infinity")
         }
-        h.fields[a[2]] = HashObj.Field(value: text, expireAtMs: h.fields[a[2]]?.expireAtMs)
+        h[a[2]] = HashObj.Field(value: text, expireAtMs: h[a[2]]?.expireAtMs)
         touched(a[1])
     }
 
@@ -114,14 +114,14 @@ extension Replayer {
         guard let h = try hash(a[1], a) else { return }
         var updated = 0
         for j in start..<a.count {
-            guard let f = h.fields[a[j]] else { continue }
+            guard let f = h[a[j]] else { continue }
             let current = f.expireAtMs
             if nx && current != nil { continue }
             if xx && current == nil { continue }
             if gt, current == nil || when <= current! { continue }
             if lt, let c = current, when >= c { continue }
             // While loading a past time is kept, like key expiries; `records(now:)` drops it.
-            h.fields[a[j]]?.expireAtMs = when
+            h[a[j]]?.expireAtMs = when
             updated += 1
         }
         if updated > 0 { touched(a[1], by: updated) }
@@ -131,8 +131,8 @@ extension Replayer {
         let start = try fieldsStart(a, 2)
         guard let h = try hash(a[1], a) else { return }
         var persisted = 0
-        for j in start..<a.count where h.fields[a[j]]?.expireAtMs != nil {
-            h.fields[a[j]]?.expireAtMs = nil
+        for j in start..<a.count where h[a[j]]?.expireAtMs != nil {
+            h[a[j]]?.expireAtMs = nil
             persisted += 1
         }
         if persisted > 0 { touched(a[1], by: persisted) }
@@ -160,12 +160,12 @@ extension Replayer {
         let start = try fieldsStart(a, i, pairs: true)
         let existing = try hash(a[1], a)
         let fields = stride(from: start, to: a.count, by: 2).map { a[$0] }
-        if fnx, let existing, fields.contains(where: { existing.fields[$0] != nil }) { return }
-        if fxx, existing == nil || fields.contains(where: { existing!.fields[$0] == nil }) { return }
+        if fnx, let existing, fields.contains(where: { existing[$0] != nil }) { return }
+        if fxx, existing == nil || fields.contains(where: { existing![$0] == nil }) { return }
         let h = try hashForWrite(a)
         for j in stride(from: start, to: a.count, by: 2) {
-            let ttl = keepTTL ? h.fields[a[j]]?.expireAtMs : expireAt
-            h.fields[a[j]] = HashObj.Field(value: a[j + 1], expireAtMs: ttl)
+            let ttl = keepTTL ? h[a[j]]?.expireAtMs : expireAt
+            h[a[j]] = HashObj.Field(value: a[j + 1], expireAtMs: ttl)
         }
         touched(a[1], by: fields.count)
     }
@@ -180,9 +180,9 @@ extension Replayer {
         let start = try fieldsStart(a, i)
         guard let h = try hash(a[1], a), persist || expireAt != nil else { return }
         var changes = 0
-        for j in start..<a.count where h.fields[a[j]] != nil {
-            if persist && h.fields[a[j]]?.expireAtMs == nil { continue }
-            h.fields[a[j]]?.expireAtMs = expireAt
+        for j in start..<a.count where h[a[j]] != nil {
+            if persist && h[a[j]]?.expireAtMs == nil { continue }
+            h[a[j]]?.expireAtMs = expireAt
             changes += 1
         }
         if changes > 0 { touched(a[1], by: changes) }

@@ -22,23 +22,23 @@ extension Replayer {
     private func pfadd(_ a: Args) throws {
         try a.arity(atLeast: 2)
         var updated = 0
-        let s: StringObj
-        if let existing = try hll(a[1], a) { s = existing }
+        var bytes: [UInt8]
+        if let existing = try hll(a[1], a) { bytes = existing.bytes }
         else {
-            s = StringObj(HLL.empty())
-            store(a[1], .string(s))
+            bytes = HLL.empty()
             updated += 1
         }
         for i in 2..<a.count {
             let (index, count) = HLL.patternLength(a[i])
-            switch HLL.set(&s.bytes, index, count) {
+            switch HLL.set(&bytes, index, count) {
             case .updated: updated += 1
             case .unchanged: break
             case .invalid: throw a.error(.badPayload, "INVALIDOBJ Corrupted HLL object detected")
             }
         }
         if updated > 0 {
-            HLL.invalidateCache(&s.bytes)
+            HLL.invalidateCache(&bytes)
+            storeString(a[1], bytes)
             touched(a[1], by: updated)
         }
     }
@@ -52,12 +52,11 @@ extension Replayer {
             if s.bytes[4] == HLL.denseEncoding { dense = true }
             guard HLL.merge(s.bytes, into: &max) else { throw a.error(.badPayload, "INVALIDOBJ Corrupted HLL object detected") }
         }
-        let s: StringObj
-        if let existing = try hll(a[1], a) { s = existing }
-        else { s = StringObj(HLL.empty()); store(a[1], .string(s)) }
-        if dense { guard HLL.toDense(&s.bytes) else { throw a.error(.badPayload, "INVALIDOBJ Corrupted HLL object detected") } }
-        for j in 0..<HLL.registers where max[j] != 0 { _ = HLL.set(&s.bytes, j, max[j]) }
-        HLL.invalidateCache(&s.bytes)
+        var bytes = try hll(a[1], a)?.bytes ?? HLL.empty()
+        if dense { guard HLL.toDense(&bytes) else { throw a.error(.badPayload, "INVALIDOBJ Corrupted HLL object detected") } }
+        for j in 0..<HLL.registers where max[j] != 0 { _ = HLL.set(&bytes, j, max[j]) }
+        HLL.invalidateCache(&bytes)
+        storeString(a[1], bytes)
         touched(a[1])
     }
 
@@ -68,9 +67,10 @@ extension Replayer {
             for i in 1..<a.count { _ = try hll(a[i], a) }
             return
         }
-        guard let s = try hll(a[1], a), s.bytes[15] & 0x80 != 0 else { return }
-        guard let card = HLL.count(s.bytes) else { throw a.error(.badPayload, "INVALIDOBJ Corrupted HLL object detected") }
-        for k in 0..<8 { s.bytes[8 + k] = UInt8(truncatingIfNeeded: card >> (8 * UInt64(k))) }
+        guard var bytes = try hll(a[1], a)?.bytes, bytes[15] & 0x80 != 0 else { return }
+        guard let card = HLL.count(bytes) else { throw a.error(.badPayload, "INVALIDOBJ Corrupted HLL object detected") }
+        for k in 0..<8 { bytes[8 + k] = UInt8(truncatingIfNeeded: card >> (8 * UInt64(k))) }
+        storeString(a[1], bytes)
         touched(a[1])
     }
 }

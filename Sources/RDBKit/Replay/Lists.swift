@@ -37,7 +37,7 @@ extension Replayer {
             store(a[1], .list(l))
         }
         for i in 2..<a.count {
-            if left { l.items.prepend(a[i]) } else { l.items.append(a[i]) }
+            l.push(a[i], left: left)
         }
         touched(a[1], by: a.count - 2)
     }
@@ -45,9 +45,9 @@ extension Replayer {
     /// Pops up to `count` elements; deletes the key when emptied. Returns how many.
     @discardableResult
     private func popElements(_ key: [UInt8], _ l: ListObj, left: Bool, count: Int) -> Int {
-        let n = min(count, l.items.count)
-        for _ in 0..<n { if left { l.items.removeFirst() } else { l.items.removeLast() } }
-        if l.items.isEmpty { remove(key) }
+        let n = min(count, l.count)
+        for _ in 0..<n { _ = l.pop(left: left) }
+        if l.isEmpty { remove(key) }
         if n > 0 { touched(key, by: n) }
         return n
     }
@@ -67,7 +67,7 @@ extension Replayer {
     private func bpop(_ a: Args, left: Bool) throws {
         try a.arity(atLeast: 3)
         for i in 1..<(a.count - 1) {
-            if let l = try list(a[i], a), !l.items.isEmpty {
+            if let l = try list(a[i], a), !l.isEmpty {
                 popElements(a[i], l, left: left, count: 1)
                 return
             }
@@ -89,7 +89,7 @@ extension Replayer {
             count = Int(min(c, Int64(Int32.max)))
         }
         for i in (first + 1)..<keysEnd {
-            if let l = try list(a[i], a), !l.items.isEmpty {
+            if let l = try list(a[i], a), !l.isEmpty {
                 popElements(a[i], l, left: left, count: count)
                 return
             }
@@ -100,9 +100,9 @@ extension Replayer {
         try a.arity(4)
         guard let l = try list(a[1], a) else { throw a.error(.noSuchKey, "no such key") }
         var i = try a.int(2)
-        if i < 0 { i += Int64(l.items.count) }
-        guard i >= 0, i < Int64(l.items.count) else { throw a.error(.outOfRange, "index out of range") }
-        l.items[Int(i)] = a[3]
+        if i < 0 { i += Int64(l.count) }
+        guard i >= 0, i < Int64(l.count) else { throw a.error(.outOfRange, "index out of range") }
+        l[Int(i)] = a[3]
         touched(a[1])
     }
 
@@ -112,8 +112,8 @@ extension Replayer {
         if a.isWord(2, "AFTER") { after = true } else if a.isWord(2, "BEFORE") { after = false }
         else { throw a.error(.syntax, "syntax error") }
         guard let l = try list(a[1], a) else { return }
-        guard let i = l.items.firstIndex(of: a[3]) else { return }
-        l.items.insert(a[4], at: after ? i + 1 : i)
+        guard let i = l.firstIndex(of: a[3]) else { return }
+        l.insert(a[4], at: after ? i + 1 : i)
         touched(a[1])
     }
 
@@ -125,19 +125,19 @@ extension Replayer {
         var removed = 0
         let limit = count == 0 ? Int.max : Int(count.magnitude > UInt64(Int.max) ? UInt64(Int.max) : count.magnitude)
         if count >= 0 {
-            l.items.filter { e in
+            l.filter { e in
                 if removed < limit && e == value { removed += 1; return false }
                 return true
             }
         } else {
-            var i = l.items.count - 1
+            var i = l.count - 1
             while i >= 0 && removed < limit {
-                if l.items[i] == value { l.items.remove(at: i); removed += 1 }
+                if l[i] == value { l.remove(at: i); removed += 1 }
                 i -= 1
             }
         }
         guard removed > 0 else { return }
-        if l.items.isEmpty { remove(a[1]) }
+        if l.isEmpty { remove(a[1]) }
         touched(a[1], by: removed)
     }
 
@@ -145,7 +145,7 @@ extension Replayer {
         try a.arity(4)
         var start = try a.int(2), end = try a.int(3)
         guard let l = try list(a[1], a) else { return }
-        let len = Int64(l.items.count)
+        let len = Int64(l.count)
         if start < 0 { start = len + start }
         if end < 0 { end = len + end }
         if start < 0 { start = 0 }
@@ -155,21 +155,20 @@ extension Replayer {
             if end >= len { end = len - 1 }
             left = start; right = len - end - 1
         }
-        for _ in 0..<left { l.items.removeFirst() }
-        for _ in 0..<right { l.items.removeLast() }
-        if l.items.isEmpty { remove(a[1]) }
+        for _ in 0..<left { _ = l.pop(left: true) }
+        for _ in 0..<right { _ = l.pop(left: false) }
+        if l.isEmpty { remove(a[1]) }
         // 6.2+ count the removed elements; the command is propagated either way.
         touched(a[1], by: Int(left + right))
     }
 
     private func lmove(_ a: Args, _ src: [UInt8], _ dst: [UInt8], fromLeft: Bool, toLeft: Bool) throws {
-        guard let s = try list(src, a), !s.items.isEmpty else { return }
+        guard let s = try list(src, a), !s.isEmpty else { return }
         let d: ListObj
         if let existing = try list(dst, a) { d = existing }
         else { d = ListObj(); store(dst, .list(d)) }
-        let v = fromLeft ? s.items.removeFirst() : s.items.removeLast()
-        if toLeft { d.items.prepend(v) } else { d.items.append(v) }
-        if s.items.isEmpty { remove(src) }
+        d.push(s.pop(left: fromLeft), left: toLeft)
+        if s.isEmpty { remove(src) }
         touched(src)
         touched(dst, by: 0)
     }

@@ -1,6 +1,7 @@
-/// The replayer's mutable representations of values. Collections are classes so a handler
-/// mutates them in place through the dataset's dictionary without copy-on-write copies;
-/// `copy()` gives COPY its independent value.
+/// The replayer's representations of values, compact as the server's (one allocation for a
+/// string or a small collection). Collections are classes so a handler mutates them in place
+/// through the key space without copy-on-write copies, through their methods (the encoding
+/// stays inside them); `copy()` gives COPY its independent value. Strings are immutable.
 enum Obj {
     case string(StringObj)
     case list(ListObj)
@@ -8,8 +9,9 @@ enum Obj {
     case zset(ZSetObj)
     case hash(HashObj)
     case stream(StreamObj)
-    /// Module and array values: loaded from a preamble or RESTORE, never changed by a command we replay.
-    case opaque(Value)
+    /// Module and array values: loaded from a preamble or RESTORE, never changed by a command we
+    /// replay. Boxed so every case is one pointer and a key's entry stays small.
+    case opaque(OpaqueObj)
 
     var type: DataType {
         switch self {
@@ -19,104 +21,440 @@ enum Obj {
         case .zset: .zset
         case .hash: .hash
         case .stream: .stream
-        case .opaque(let v): v.type
+        case .opaque(let o): o.value.type
         }
     }
 
     func copy() -> Obj {
         switch self {
-        case .string(let s): .string(StringObj(s.bytes))
-        case .list(let l): .list(ListObj(l.items))
-        case .set(let s): .set(SetObj(s.members))
+        case .string(let s): .string(s)
+        case .list(let l): .list(l.copy())
+        case .set(let s): .set(s.copy())
         case .zset(let z): .zset(z.copy())
-        case .hash(let h): .hash(HashObj(h.fields))
+        case .hash(let h): .hash(h.copy())
         case .stream(let s): .stream(s.copy())
-        case .opaque(let v): .opaque(v)
+        case .opaque(let o): .opaque(o)
         }
     }
 }
 
-final class StringObj {
-    var bytes: [UInt8]
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+/// A string's bytes in the object's own allocation, as an sds is: one allocation a value.
+/// Immutable (so COPY shares it): a command that changes a string stores a new one.
+final class StringObj: ManagedBuffer<Int, UInt8> {
+    static func make(_ bytes: [UInt8]) -> StringObj {
+        let s = unsafeDowncast(create(minimumCapacity: bytes.count) { _ in bytes.count }, to: StringObj.self)
+        s.withUnsafeMutablePointerToElements { p in
+            bytes.withUnsafeBufferPointer { b in if let base = b.baseAddress { p.update(from: base, count: b.count) } }
+        }
+        return s
+    }
+
+    var count: Int { header }
+
+    var bytes: [UInt8] { withBytes { Array($0) } }
+
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let n = header
+        return try withUnsafeMutablePointerToElements { try body(UnsafeRawBufferPointer(start: $0, count: n)) }
+    }
 }
 
+/// Elements packed in one buffer while the list is small (at most `listPackedMaxEntries` of
+/// at most `listPackedMaxValue` bytes, about one quicklist node's worth), a deque of arrays past
+/// that; indexing a packed list scans, as walking a listpack does.
 final class ListObj {
-    var items: Deque<[UInt8]>
-    init(_ items: Deque<[UInt8]> = Deque()) { self.items = items }
-}
-
-final class SetObj {
-    var members: Set<[UInt8]>
-    init(_ members: Set<[UInt8]> = []) { self.members = members }
-}
-
-/// Member → score, plus the members in ZRANGE order (score, then bytes) for rank and range
-/// access. The ordered array costs O(n) per insert; a skiplist is not worth it until AOFs with
-/// very large, heavily mutated sorted sets show up.
-final class ZSetObj {
-    struct Item { var score: Double; var member: [UInt8] }
-    private(set) var scores: [[UInt8]: Double] = [:]
-    private(set) var ordered: [Item] = []
+    private static let packedMaxEntries = 128
+    private static let packedMaxValue = 64
+    private var packed = PackedBytes()
+    private var deque: Deque<[UInt8]>?
 
     init() {}
 
-    var count: Int { ordered.count }
+    func copy() -> ListObj {
+        let l = ListObj()
+        l.packed = packed
+        l.deque = deque
+        return l
+    }
+
+    var count: Int { deque?.count ?? packed.count }
+    var isEmpty: Bool { count == 0 }
+
+    /// Converts to the deque when adding `element` would leave the packed limits.
+    private func makeRoom(for element: [UInt8]) {
+        guard deque == nil, packed.count >= Self.packedMaxEntries || element.count > Self.packedMaxValue else { return }
+        deque = Deque(packed.elements)
+        packed = PackedBytes()
+    }
+
+    /// The position of element `i` in the packed buffer.
+    private func position(_ i: Int) -> Int {
+        var p = packed.startPosition
+        for _ in 0..<i { p = packed.position(after: p) }
+        return p
+    }
+
+    func push(_ element: [UInt8], left: Bool) {
+        makeRoom(for: element)
+        if deque != nil {
+            if left { deque!.prepend(element) } else { deque!.append(element) }
+        } else if left {
+            packed.insert(element, at: packed.startPosition)
+        } else {
+            packed.append(element)
+        }
+    }
+
+    /// Removes and returns the first (`left`) or last element; the list must not be empty.
+    func pop(left: Bool) -> [UInt8] {
+        if deque != nil { return left ? deque!.removeFirst() : deque!.removeLast() }
+        let p = left ? packed.startPosition : position(packed.count - 1)
+        let e = packed.bytes(at: p)
+        packed.remove(at: p)
+        return e
+    }
+
+    subscript(i: Int) -> [UInt8] {
+        get { deque?[i] ?? packed.bytes(at: position(i)) }
+        set {
+            makeRoom(for: newValue)
+            if deque != nil { deque![i] = newValue } else { packed.replace(at: position(i), with: newValue) }
+        }
+    }
+
+    func firstIndex(of element: [UInt8]) -> Int? {
+        if let deque { return deque.firstIndex(of: element) }
+        var p = packed.startPosition
+        for i in 0..<packed.count {
+            if packed.element(at: p, equals: element) { return i }
+            p = packed.position(after: p)
+        }
+        return nil
+    }
+
+    func insert(_ element: [UInt8], at i: Int) {
+        makeRoom(for: element)
+        if deque != nil { deque!.insert(element, at: i) } else { packed.insert(element, at: position(i)) }
+    }
+
+    func remove(at i: Int) {
+        if deque != nil { deque!.remove(at: i) } else { packed.remove(at: position(i)) }
+    }
+
+    /// Keeps the elements `keep` accepts, in order.
+    func filter(keeping keep: ([UInt8]) throws -> Bool) rethrows {
+        if deque != nil { try deque!.filter(keeping: keep); return }
+        var kept = PackedBytes()
+        for e in packed.elements where try keep(e) { kept.append(e) }
+        packed = kept
+    }
+
+    /// Calls `body` with every element's bytes, first to last.
+    func forEach(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        if let deque {
+            for e in deque { try e.withUnsafeBytes(body) }
+        } else {
+            try packed.forEach(body)
+        }
+    }
+}
+
+final class OpaqueObj {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Members packed in one buffer while the set is small (a listpack: at most
+/// `set-max-listpack-entries` members of at most `set-max-listpack-value` bytes), a hash set
+/// past that, as Redis converts.
+final class SetObj {
+    private static let limits = EncodingLimits()
+    private var packed = PackedBytes()
+    private var table: Set<[UInt8]>?
+
+    init() {}
+
+    init<S: Sequence>(_ members: S) where S.Element == [UInt8] {
+        for m in members { insert(m) }
+    }
+
+    func copy() -> SetObj {
+        let s = SetObj()
+        s.packed = packed
+        s.table = table
+        return s
+    }
+
+    var count: Int { table?.count ?? packed.count }
+    var isEmpty: Bool { count == 0 }
+
+    func contains(_ member: [UInt8]) -> Bool {
+        if let table { return table.contains(member) }
+        return packed.firstPosition(of: member) != nil
+    }
+
+    /// Adds `member`; false when it was there.
+    @discardableResult
+    func insert(_ member: [UInt8]) -> Bool {
+        if table == nil {
+            if packed.firstPosition(of: member) != nil { return false }
+            if packed.count < Self.limits.setMaxListpackEntries && member.count <= Self.limits.setMaxListpackValue {
+                packed.append(member)
+                return true
+            }
+            table = Set(packed.elements)
+            packed = PackedBytes()
+        }
+        return table!.insert(member).inserted
+    }
+
+    /// Removes `member`; false when it was not there.
+    @discardableResult
+    func remove(_ member: [UInt8]) -> Bool {
+        if table != nil { return table!.remove(member) != nil }
+        guard let p = packed.firstPosition(of: member) else { return false }
+        packed.remove(at: p)
+        return true
+    }
+
+    /// The members as a Swift set, for the set algebra of the *STORE commands.
+    var members: Set<[UInt8]> { table ?? Set(packed.elements) }
+
+    /// Calls `body` with every member's bytes.
+    func forEach(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        if let table {
+            for m in table { try m.withUnsafeBytes(body) }
+        } else {
+            try packed.forEach(body)
+        }
+    }
+}
+
+/// A sorted set in ZRANGE order (score, then member bytes). While small (at most
+/// `zset-max-listpack-entries` members of at most `zset-max-listpack-value` bytes) the
+/// members and scores alternate in one packed buffer, as in Redis's listpack; past that, an
+/// ordered array for rank and range access plus a member → score index. The array costs
+/// O(n) per insert; a skiplist is not worth it until AOFs with very large, heavily mutated
+/// sorted sets show up.
+final class ZSetObj {
+    struct Item { var score: Double; var member: [UInt8] }
+    private static let limits = EncodingLimits()
+    /// Member, score (its 8-byte bit pattern), member, score...
+    private var packed = PackedBytes()
+    private var big: (ordered: [Item], index: [[UInt8]: Double])?
+
+    init() {}
+
+    var count: Int { big?.ordered.count ?? packed.count / 2 }
 
     func copy() -> ZSetObj {
         let z = ZSetObj()
-        z.scores = scores
-        z.ordered = ordered
+        z.packed = packed
+        z.big = big
         return z
+    }
+
+    /// The items in order.
+    var ordered: [Item] {
+        if let big { return big.ordered }
+        var items: [Item] = []
+        items.reserveCapacity(count)
+        var p = packed.startPosition
+        while p < packed.endPosition {
+            let q = packed.position(after: p)
+            items.append(Item(score: packedScore(at: q), member: packed.bytes(at: p)))
+            p = packed.position(after: q)
+        }
+        return items
+    }
+
+    private func packedScore(at p: Int) -> Double {
+        var bits: UInt64 = 0
+        for (k, b) in packed.buffer[packed.span(at: p)].enumerated() { bits |= UInt64(b) << (8 * UInt64(k)) }
+        return Double(bitPattern: bits)
+    }
+
+    private static func scoreBytes(_ score: Double) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: score.bitPattern >> (8 * UInt64($0))) }
+    }
+
+    /// The position of `member`'s pair in the packed buffer.
+    private func packedPosition(of member: [UInt8]) -> Int? {
+        packed.firstPosition(of: member, stride: 2)
+    }
+
+    func score(of member: [UInt8]) -> Double? {
+        if let big { return big.index[member] }
+        return packedPosition(of: member).map { packedScore(at: packed.position(after: $0)) }
+    }
+
+    /// Member → score, for the *STORE commands.
+    var scores: [[UInt8]: Double] {
+        big?.index ?? Dictionary(ordered.map { ($0.member, $0.score) }, uniquingKeysWith: { a, _ in a })
     }
 
     static func precedes(_ a: Item, _ b: Item) -> Bool {
         a.score != b.score ? a.score < b.score : bytewiseLess(a.member, b.member)
     }
 
-    /// The first position whose item does not precede `item`.
-    func position(of item: Item) -> Int {
+    /// The first index of the big form's array whose item does not precede `item`.
+    private static func position(of item: Item, in ordered: [Item]) -> Int {
         var lo = 0, hi = ordered.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if Self.precedes(ordered[mid], item) { lo = mid + 1 } else { hi = mid }
+            if precedes(ordered[mid], item) { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
 
     /// Adds or re-scores a member.
     func set(_ member: [UInt8], _ score: Double) {
-        if let old = scores[member] {
+        if let old = self.score(of: member) {
             if old == score { return }
-            ordered.remove(at: position(of: Item(score: old, member: member)))
+            remove(member)
         }
-        scores[member] = score
+        if big == nil {
+            if packed.count / 2 < Self.limits.zsetMaxEntries && member.count <= Self.limits.zsetMaxValue {
+                insertPacked(member, score)
+                return
+            }
+            let items = ordered
+            big = (items, Dictionary(items.map { ($0.member, $0.score) }, uniquingKeysWith: { a, _ in a }))
+            packed = PackedBytes()
+        }
         let item = Item(score: score, member: member)
-        ordered.insert(item, at: position(of: item))
+        big!.ordered.insert(item, at: Self.position(of: item, in: big!.ordered))
+        big!.index[member] = score
+    }
+
+    /// Inserts a member known to be absent at its place in the packed buffer.
+    private func insertPacked(_ member: [UInt8], _ score: Double) {
+        var p = packed.startPosition
+        while p < packed.endPosition {
+            let q = packed.position(after: p)
+            let s = packedScore(at: q)
+            if s > score || (s == score && !packed.buffer[packed.span(at: p)].lexicographicallyPrecedes(member)) { break }
+            p = packed.position(after: q)
+        }
+        packed.insert(Self.scoreBytes(score), at: p)
+        packed.insert(member, at: p)
     }
 
     @discardableResult
     func remove(_ member: [UInt8]) -> Bool {
-        guard let old = scores.removeValue(forKey: member) else { return false }
-        ordered.remove(at: position(of: Item(score: old, member: member)))
+        if big != nil {
+            guard let old = big!.index.removeValue(forKey: member) else { return false }
+            big!.ordered.remove(at: Self.position(of: Item(score: old, member: member), in: big!.ordered))
+            return true
+        }
+        guard let p = packedPosition(of: member) else { return false }
+        packed.remove(at: p, elements: 2)
         return true
     }
 
     /// Removes the items at ranks `range` (ascending order).
     func removeRanks(_ range: Range<Int>) {
-        for i in range { scores.removeValue(forKey: ordered[i].member) }
-        ordered.removeSubrange(range)
+        if big != nil {
+            for i in range { big!.index.removeValue(forKey: big!.ordered[i].member) }
+            big!.ordered.removeSubrange(range)
+            return
+        }
+        var p = packed.startPosition
+        for _ in 0..<(2 * range.lowerBound) { p = packed.position(after: p) }
+        packed.remove(at: p, elements: 2 * range.count)
     }
 }
 
+/// Field, value, field, value... packed in one buffer while the hash is small (a listpack: at
+/// most `hash-max-listpack-entries` fields, none longer than `hash-max-listpack-value`) and
+/// no field has a TTL; a table past that, as Redis converts.
 final class HashObj {
     struct Field { var value: [UInt8]; var expireAtMs: Int64? }
-    var fields: [[UInt8]: Field]
-    init(_ fields: [[UInt8]: Field] = [:]) { self.fields = fields }
+    private static let limits = EncodingLimits()
+    private var packed = PackedBytes()
+    private var table: [[UInt8]: Field]?
+
+    init() {}
+
+    func copy() -> HashObj {
+        let h = HashObj()
+        h.packed = packed
+        h.table = table
+        return h
+    }
+
+    var count: Int { table?.count ?? packed.count / 2 }
+    var isEmpty: Bool { count == 0 }
+
+    /// A field's value and TTL; setting nil removes it.
+    subscript(field: [UInt8]) -> Field? {
+        get {
+            if let table { return table[field] }
+            guard let p = packed.firstPosition(of: field, stride: 2) else { return nil }
+            return Field(value: packed.bytes(at: packed.position(after: p)), expireAtMs: nil)
+        }
+        set {
+            guard let newValue else { remove(field); return }
+            if table == nil {
+                if newValue.expireAtMs == nil && field.count <= Self.limits.hashMaxValue
+                    && newValue.value.count <= Self.limits.hashMaxValue {
+                    if let p = packed.firstPosition(of: field, stride: 2) {
+                        packed.replace(at: packed.position(after: p), with: newValue.value)
+                        return
+                    }
+                    if packed.count / 2 < Self.limits.hashMaxEntries {
+                        packed.append(field)
+                        packed.append(newValue.value)
+                        return
+                    }
+                }
+                convertToTable()
+            }
+            table![field] = newValue
+        }
+    }
+
+    /// Removes `field`; false when it was not there.
+    @discardableResult
+    func remove(_ field: [UInt8]) -> Bool {
+        if table != nil { return table!.removeValue(forKey: field) != nil }
+        guard let p = packed.firstPosition(of: field, stride: 2) else { return false }
+        packed.remove(at: p, elements: 2)
+        return true
+    }
+
+    private func convertToTable() {
+        var t: [[UInt8]: Field] = [:]
+        t.reserveCapacity(count + 1)
+        forEach { f, v, _ in t[Array(f)] = Field(value: Array(v), expireAtMs: nil) }
+        table = t
+        packed = PackedBytes()
+    }
+
+    var hasFieldExpiries: Bool { table?.values.contains { $0.expireAtMs != nil } ?? false }
+
+    /// Calls `body` with each field, its value and its TTL.
+    func forEach(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, Int64?) throws -> Void) rethrows {
+        if let table {
+            for (f, field) in table {
+                try f.withUnsafeBytes { fp in try field.value.withUnsafeBytes { vp in try body(fp, vp, field.expireAtMs) } }
+            }
+            return
+        }
+        var field: UnsafeRawBufferPointer?
+        try packed.forEach { e in
+            if let f = field {
+                try body(f, e, nil)
+                field = nil
+            } else {
+                field = e
+            }
+        }
+    }
 }
 
 final class StreamObj {
-    struct Entry { var id: StreamID; var fieldsAndValues: [[UInt8]] }
+    struct Entry { var id: StreamID; var fieldsAndValues: PackedBytes }
     struct Pending { var consumer: [UInt8]; var deliveryTimeMs: Int64; var deliveryCount: UInt64 }
     struct Consumer { var seenTimeMs: Int64; var activeTimeMs: Int64; var pending: Set<StreamID> = [] }
     struct Group {

@@ -154,7 +154,12 @@ public final class Replayer {
     }
 
     static func upper(_ bytes: [UInt8]) -> String {
-        String(decoding: bytes.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }, as: UTF8.self)
+        // Written in place: a name of up to 15 bytes is then a small string, no allocation.
+        // Invalid UTF-8 is repaired, as String(decoding:) does.
+        String(unsafeUninitializedCapacity: bytes.count) { buf in
+            for (i, b) in bytes.enumerated() { buf[i] = b >= 97 && b <= 122 ? b - 32 : b }
+            return bytes.count
+        }
     }
 
     static func clockMs() -> Int64 {
@@ -169,6 +174,12 @@ public final class Replayer {
     func touched(_ key: [UInt8], by n: Int = 1, db: Int? = nil) {
         dirty += n
         let ref = KeyRef(db: db ?? self.db, key: key)
+        // Most commands change one key or a few: a scan beats hashing the key.
+        if changed.count < 8 {
+            if !changed.contains(ref) { changed.append(ref) }
+            return
+        }
+        if changedSet.isEmpty { changedSet = Set(changed) }
         if changedSet.insert(ref).inserted { changed.append(ref) }
     }
 
@@ -197,6 +208,11 @@ public final class Replayer {
 
     func wrongType(_ a: Args) -> ReplayError {
         a.error(.wrongType, "Operation against a key holding the wrong kind of value")
+    }
+
+    /// Stores a changed string value, keeping the key's TTL.
+    func storeString(_ key: [UInt8], _ bytes: [UInt8]) {
+        store(key, .string(StringObj.make(bytes)), keepTTL: true)
     }
 
     func string(_ key: [UInt8], _ a: Args) throws -> StringObj? {

@@ -25,7 +25,7 @@ extension Replayer {
         if let existing = try set(a[1], a) { s = existing }
         else { s = SetObj(); store(a[1], .set(s)) }
         var added = 0
-        for i in 2..<a.count where s.members.insert(a[i]).inserted { added += 1 }
+        for i in 2..<a.count where s.insert(a[i]) { added += 1 }
         if added > 0 { touched(a[1], by: added) }
     }
 
@@ -33,8 +33,8 @@ extension Replayer {
         try a.arity(atLeast: 3)
         guard let s = try set(a[1], a) else { return }
         var removed = 0
-        for i in 2..<a.count where s.members.remove(a[i]) != nil { removed += 1 }
-        if s.members.isEmpty { remove(a[1]) }
+        for i in 2..<a.count where s.remove(a[i]) { removed += 1 }
+        if s.isEmpty { remove(a[1]) }
         if removed > 0 { touched(a[1], by: removed) }
     }
 
@@ -42,10 +42,10 @@ extension Replayer {
         try a.arity(4)
         guard let s = try set(a[1], a) else { return }
         let d = try set(a[2], a)
-        if a[1] == a[2] || !s.members.contains(a[3]) { return }
-        s.members.remove(a[3])
-        if s.members.isEmpty { remove(a[1]) }
-        if let d { d.members.insert(a[3]) } else { store(a[2], .set(SetObj([a[3]]))) }
+        if a[1] == a[2] || !s.contains(a[3]) { return }
+        s.remove(a[3])
+        if s.isEmpty { remove(a[1]) }
+        if let d { d.insert(a[3]) } else { store(a[2], .set(SetObj([a[3]]))) }
         touched(a[1])
         touched(a[2], by: 0)
     }
@@ -55,10 +55,10 @@ extension Replayer {
             throw a.error(.unsupported, "SPOP picks members at random; servers propagate its effect as SREM")
         }
         guard let s = try set(a[1], a), count > 0 else { return }
-        guard count >= Int64(s.members.count) else {
+        guard count >= Int64(s.count) else {
             throw a.error(.unsupported, "SPOP with a count below the set's size picks members at random; servers propagate SREM")
         }
-        let n = s.members.count
+        let n = s.count
         remove(a[1])
         touched(a[1], by: n)
     }

@@ -53,7 +53,7 @@ extension Replayer {
         for (n, j) in stride(from: i + 1, to: a.count, by: 2).enumerated() {
             let member = a[j]
             var score = scores[n]
-            if let current = z.scores[member] {
+            if let current = z.score(of: member) {
                 if nx { continue }
                 if incr {
                     score += current

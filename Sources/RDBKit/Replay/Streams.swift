@@ -133,7 +133,7 @@ extension Replayer {
         guard id > last || (emptyStreamIdiom && s.entries.isEmpty) else {
             throw a.error(.outOfRange, "The ID specified in XADD is equal or smaller than the target stream top item")
         }
-        s.entries.append(StreamObj.Entry(id: id, fieldsAndValues: Array(a.argv[(idArg + 1)...])))
+        s.entries.append(StreamObj.Entry(id: id, fieldsAndValues: PackedBytes(a.argv[(idArg + 1)...])))
         s.lastID = id
         s.entriesAdded += 1
         if s.entries.count == 1 { s.firstID = id }

@@ -66,7 +66,7 @@ extension Replayer {
         let current = obj(key)
         if get, let current, current.type != .string { throw wrongType(a) }
         if (nx && current != nil) || (xx && current == nil) { return }
-        store(key, .string(StringObj(a[2])), keepTTL: keepTTL)
+        store(key, .string(StringObj.make(a[2])), keepTTL: keepTTL)
         if let expireAt { setExpiry(key, expireAt) }
         touched(key)
     }
@@ -74,14 +74,14 @@ extension Replayer {
     private func setnx(_ a: Args) throws {
         try a.arity(3)
         guard !exists(a[1]) else { return }
-        store(a[1], .string(StringObj(a[2])))
+        store(a[1], .string(StringObj.make(a[2])))
         touched(a[1])
     }
 
     private func setex(_ a: Args, unit: Int64) throws {
         try a.arity(4)
         let t = try expiry(a, 2, unit: unit, relative: true)
-        store(a[1], .string(StringObj(a[3])))
+        store(a[1], .string(StringObj.make(a[3])))
         setExpiry(a[1], t)
         touched(a[1])
     }
@@ -92,15 +92,15 @@ extension Replayer {
             for i in stride(from: 1, to: a.count, by: 2) where exists(a[i]) { return }
         }
         for i in stride(from: 1, to: a.count, by: 2) {
-            store(a[i], .string(StringObj(a[i + 1])))
+            store(a[i], .string(StringObj.make(a[i + 1])))
             touched(a[i])
         }
     }
 
     private func append(_ a: Args) throws {
         try a.arity(3)
-        if let s = try string(a[1], a) { s.bytes.append(contentsOf: a[2]) }
-        else { store(a[1], .string(StringObj(a[2]))) }
+        if let s = try string(a[1], a) { storeString(a[1], s.bytes + a[2]) }
+        else { store(a[1], .string(StringObj.make(a[2]))) }
         touched(a[1])
     }
 
@@ -112,17 +112,13 @@ extension Replayer {
         guard offset + Int64(value.count) <= 512 * 1024 * 1024 else {
             throw a.error(.outOfRange, "string exceeds maximum allowed size (proto-max-bulk-len)")
         }
-        let s: StringObj
-        if let existing = try string(a[1], a) { s = existing }
-        else {
-            if value.isEmpty { return }
-            s = StringObj([])
-            store(a[1], .string(s))
-        }
+        let existing = try string(a[1], a)
         if value.isEmpty { return }
+        var bytes = existing?.bytes ?? []
         let o = Int(offset)
-        if s.bytes.count < o + value.count { s.bytes.append(contentsOf: repeatElement(0, count: o + value.count - s.bytes.count)) }
-        s.bytes.replaceSubrange(o..<(o + value.count), with: value)
+        if bytes.count < o + value.count { bytes.append(contentsOf: repeatElement(0, count: o + value.count - bytes.count)) }
+        bytes.replaceSubrange(o..<(o + value.count), with: value)
+        storeString(a[1], bytes)
         touched(a[1])
     }
 
@@ -131,12 +127,12 @@ extension Replayer {
         let key = a[1]
         var current: Int64 = 0
         if let s = try string(key, a) {
-            guard let v = Args.integer(s.bytes) else { throw a.error(.notANumber, "value is not an integer or out of range") }
+            guard let v = s.withBytes({ Decimal64.parseCanonical($0) }) else { throw a.error(.notANumber, "value is not an integer or out of range") }
             current = v
         }
         let (sum, o) = current.addingReportingOverflow(delta)
         guard !o else { throw a.error(.outOfRange, "increment or decrement would overflow") }
-        store(key, .string(StringObj(Decimal64.text(sum))), keepTTL: true)
+        store(key, .string(StringObj.make(Decimal64.text(sum))), keepTTL: true)
         touched(key)
     }
 
@@ -153,14 +149,14 @@ extension Replayer {
         guard sum.isFinite, let text = LongDouble.humanText(sum) else {
             throw a.error(.outOfRange, "increment would produce NaN or Infinity")
         }
-        store(key, .string(StringObj(text)), keepTTL: true)
+        store(key, .string(StringObj.make(text)), keepTTL: true)
         touched(key)
     }
 
     private func getset(_ a: Args) throws {
         try a.arity(3)
         _ = try string(a[1], a)
-        store(a[1], .string(StringObj(a[2])))
+        store(a[1], .string(StringObj.make(a[2])))
         touched(a[1])
     }
 

@@ -6,13 +6,29 @@ extension Dataset {
         for library in functionLibraries { try writer.write(library) }
         // RESIZEDB needs each database's counts before its keys.
         let counts = counts(now: nowMs)
-        var currentDB: Int? = nil
-        try records(now: nowMs) { r in
-            if r.db != currentDB {
-                currentDB = r.db
-                try writer.beginDatabase(r.db, keys: counts[r.db].keys, expires: counts[r.db].expires)
+        for db in dbs.indices where counts[db].keys > 0 {
+            try writer.beginDatabase(db, keys: counts[db].keys, expires: counts[db].expires)
+            let keySpace = dbs[db]
+            let keys = sortedKeys(db)
+            // Keys are converted and encoded in chunks on `jobs` threads and appended in order,
+            // a window of chunks at a time: unbounded, the encoders run ahead of the appending
+            // thread (on as many cores) and their output piles up in memory.
+            let chunk = 1024, window = 8 * options.jobs
+            let chunks = (keys.count + chunk - 1) / chunk
+            var failure: Error?
+            for first in stride(from: 0, to: chunks, by: window) where failure == nil {
+                ParallelMap.run(count: min(window, chunks - first), jobs: options.jobs, work: { w in
+                    let c = first + w
+                    let records = keys[(c * chunk)..<min(keys.count, (c + 1) * chunk)].compactMap { key in
+                        keySpace.node(atSlot: key.slot).flatMap { Self.record($0, db: db, now: nowMs) }
+                    }
+                    return RDBWriter.encode(records, options: options)
+                }, emit: { _, encoded in
+                    guard failure == nil else { return }
+                    do { try writer.append(encoded) } catch { failure = error }
+                })
             }
-            try writer.write(r)
+            if let failure { throw failure }
         }
         return try writer.finish()
     }

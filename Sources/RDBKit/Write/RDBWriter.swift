@@ -31,6 +31,8 @@ public final class RDBWriter {
         /// Drop what the version cannot hold (hash field expiries before 12, function libraries
         /// before 10), reported in the summary, instead of refusing the record.
         public var lossy = false
+        /// Threads `Dataset.writeRDB` may convert and encode keys on.
+        public var jobs = 1
 
         public static let supportedVersions = 9...12
 
@@ -117,16 +119,77 @@ public final class RDBWriter {
             return
         }
         let at = offset
-        let plan: RDBValueEncoder.Plan, type: RDBType
-        do {
-            (plan, type) = try values.plan(r.value)
-        } catch {
-            throw RDBError(.unsupportedFeature, at: at, expected: error.expected, found: error.found,
-                           db: r.db, key: r.key, typeName: r.value.type.rawValue)
-        }
-        for d in values.dropped { summary.dropped.append("db \(r.db) key \(Quoting.redisCLI(r.key, limit: 60)): \(d) dropped") }
-        values.dropped.removeAll()
         if currentDB != r.db { selectDB(r.db) }
+        do {
+            try Self.encode(r, values: &values, to: &enc)
+        } catch {
+            throw Self.unsupported(error, at: at, r)
+        }
+        for d in values.dropped { summary.dropped.append(Self.droppedLine(d, r)) }
+        values.dropped.removeAll()
+        summary.keys += 1
+        try maybeFlush()
+    }
+
+    private static func unsupported(_ error: RDBValueEncoder.Unsupported, at offset: Int64, _ r: KeyRecord) -> RDBError {
+        RDBError(.unsupportedFeature, at: offset, expected: error.expected, found: error.found,
+                 db: r.db, key: r.key, typeName: r.value.type.rawValue)
+    }
+
+    private static func droppedLine(_ what: String, _ r: KeyRecord) -> String {
+        "db \(r.db) key \(Quoting.redisCLI(r.key, limit: 60)): \(what) dropped"
+    }
+
+    /// Records of one database encoded apart from the writer (`encode(_:options:)`, which may
+    /// run on another thread), for `append(_:)` in order: how writing a large dataset uses
+    /// several cores.
+    public struct EncodedRecords: Sendable {
+        var bytes: [UInt8] = []
+        var keys = 0
+        var skippedEmptyKeys = 0
+        var dropped: [String] = []
+        /// The record a value encoder refused, where in `bytes` it began and why.
+        var failure: (at: Int, record: KeyRecord, error: RDBValueEncoder.Unsupported)?
+    }
+
+    public static func encode(_ records: [KeyRecord], options: Options) -> EncodedRecords {
+        var enc = RDBEncoder(compression: options.compression)
+        var values = RDBValueEncoder(rdbVersion: options.version, limits: options.limits, lossy: options.lossy)
+        var out = EncodedRecords()
+        for r in records {
+            if isEmptyCollection(r.value) {
+                out.skippedEmptyKeys += 1
+                continue
+            }
+            do {
+                try encode(r, values: &values, to: &enc)
+            } catch {
+                out.failure = (enc.out.count, r, error)
+                break
+            }
+            for d in values.dropped { out.dropped.append(droppedLine(d, r)) }
+            values.dropped.removeAll()
+            out.keys += 1
+        }
+        out.bytes = enc.out
+        return out
+    }
+
+    /// Appends records `encode(_:options:)` made, after `beginDatabase` of their database.
+    public func append(_ e: EncodedRecords) throws {
+        let start = offset
+        enc.out.append(contentsOf: e.bytes)
+        summary.keys += e.keys
+        summary.skippedEmptyKeys += e.skippedEmptyKeys
+        summary.dropped += e.dropped
+        if let f = e.failure { throw Self.unsupported(f.error, at: start + Int64(f.at), f.record) }
+        try maybeFlush()
+    }
+
+    /// One record: expiry, LRU/LFU, type byte, key, value.
+    private static func encode(_ r: KeyRecord, values: inout RDBValueEncoder,
+                               to enc: inout RDBEncoder) throws(RDBValueEncoder.Unsupported) {
+        let (plan, type) = try values.plan(r.value)
         if let ms = r.expireAtMs {
             enc.append(byte: RDBOpcode.expireTimeMs)
             enc.appendMillisecondTime(ms)
@@ -142,8 +205,6 @@ public final class RDBWriter {
         enc.append(byte: type.fileByte)
         enc.appendString(r.key)
         values.write(r.value, plan: plan, to: &enc)
-        summary.keys += 1
-        try maybeFlush()
     }
 
     /// A function library (FUNCTION2, RDB 10+). Servers write them before the databases.

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import RDBKit
 
@@ -46,6 +49,9 @@ struct AOFToRDB: ParsableCommand {
 
     func run() throws {
         let started = Console.now()
+        // One malloc arena: the reading and encoding threads then reuse what others freed
+        // instead of growing arenas of their own (about 10% more peak memory otherwise).
+        Malloc.useOneArena()
         var options = AOFReplay.Options()
         options.reader = aof.readerOptions(level: .values)
         options.skipUnsupported = skipUnsupported
@@ -71,6 +77,7 @@ struct AOFToRDB: ParsableCommand {
         var writerOptions = RDBWriter.Options(version: rdbVersion ?? replay.producerRDBVersion ?? replay.requiredRDBVersion ?? 10)
         writerOptions.compression = !noCompress
         writerOptions.lossy = lossy
+        writerOptions.jobs = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         writerOptions.creationTime = (s.lastTimeMs ?? Console.wallClockMs()) / 1000
         let nowMs = now?.ms ?? s.lastTimeMs ?? Console.wallClockMs()
         let written: RDBWriter.Summary
@@ -92,5 +99,8 @@ struct AOFToRDB: ParsableCommand {
                      + "to \(output) (RDB \(writerOptions.version), \(written.bytes) bytes, expiry judged at "
                      + "\(UTCTime.format(seconds: nowMs / 1000))) in \(TextLayout.fixed(Console.now() - started, 2)) s")
         Console.out(lines.joined(separator: "\n") + "\n")
+        // The process ends next: freeing millions of keys one by one would only delay the
+        // exit, by seconds on a large AOF.
+        _ = Unmanaged.passRetained(replay)
     }
 }
