@@ -1,7 +1,7 @@
 /// `plan`'s measurements taken while the history is replayed, so that memory follows the dataset
 /// and the candidates, not the number of commands. The save-point rule is causal (a 10 Hz cron
-/// over dirty counts and elapsed time), so each candidate's `SnapshotSimulator.Run`s are fed one
-/// second of commands at a time; the loss at each crash instant is counted once its second has
+/// over dirty counts and elapsed time), so each candidate's `SnapshotSimulator.Readings` are fed
+/// one second of commands at a time; the loss at each crash instant is counted once its second has
 /// passed, from the snapshots forked by then (`CrashModel.restoredRange`) and running write counts, or, for
 /// an AOF, from the last seconds' writes (`FsyncSimulator`); each save's copy-on-write from the
 /// keys written while it runs, released when it ends. Kept per second of history: one loss point
