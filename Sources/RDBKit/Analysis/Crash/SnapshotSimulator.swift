@@ -116,8 +116,6 @@ public struct SnapshotSimulator: Sendable {
 
     static func second(_ ms: Int64) -> Int64 { ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000) }
 
-    /// `share`: the part of the fork second's writes (after the one that made it due) that
-    /// precede the fork.
     /// The second a command sits in under the earliest reading (`early`) or the others: an
     /// unknown bound falls back to the other.
     static func second(_ e: WriteTimeline.Entry, _ s: Settings, early: Bool) -> Int64 {
@@ -125,6 +123,8 @@ public struct SnapshotSimulator: Sendable {
         return t == Int64.min || t == Int64.max ? s.startedSeconds : max(Self.second(t), s.startedSeconds)
     }
 
+    /// `share`: the part of the fork second's writes (after the one that made it due) that
+    /// precede the fork.
     private static func run(_ timeline: WriteTimeline, _ s: Settings, share: Double) -> [Snapshot] {
         let entries = timeline.entries
         let n = entries.count
