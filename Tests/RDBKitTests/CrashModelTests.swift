@@ -248,6 +248,45 @@ extension CrashModelTests {
         _ = dir
     }
 
+    /// An hour of `save 5 1` under two writes a second, each save taking 300 ms: the latest
+    /// reading notices every save in the second after its fork (400 ms in, + 300 ms, + a 400 ms
+    /// late tick), so run apart its period is 7 s to the others' 6 s and by the end of the hour
+    /// its k-th snapshot is 8 minutes behind. Re-anchored on the expected reading after each save,
+    /// every k-th latest snapshot forks one late tick after the k-th earliest, and a crash at any
+    /// instant loses no write older than one save period (6 s), the fork second's uncertainty
+    /// (1 s) and a late tick plus the save's duration, whatever the number of saves before it.
+    @Test func theBandsDoNotWidenOverAnHourOfSaves() throws {
+        let dir = try ScratchDirectory()
+        var bytes = Array("#TS:\(Self.at(10, 0))\r\n".utf8) + resp("SELECT", "0")
+        for second in 0..<Int64(3600) {
+            bytes += Array("#TS:\(Self.at(10, 0, second))\r\n".utf8) + resp("SET", "a\(second % 50)", "\(second)")
+            bytes += resp("SET", "b\(second % 70)", "\(second)")
+        }
+        let path = try dir.write("appendonly.aof", bytes)
+        let timeline = try WriteTimeline(path: path)
+        for failure in [PersistencePolicy.Failure.process, .power] {
+            var s = CrashModel.Settings(policy: PersistencePolicy(savePoints: [.init(seconds: 5, changes: 1)]), failure: failure)
+            s.startedSeconds = Self.at(10, 0)
+            s.bgsaveMs = 300
+            let m = CrashModel(timeline: timeline, settings: s)
+            let (early, late) = (m.snapshots.early, m.snapshots.late)
+            #expect(early.count == 600 && late.count == 600 && m.snapshots.expected.count == 600)
+            #expect(zip(early, late).allSatisfy { $1.forkMs - $0.forkMs == 100 + SnapshotSimulator.lateTickMs })
+            let bound: Int64 = 6_000 + 1_000 + 100 + SnapshotSimulator.lateTickMs + 300
+            var widest: [Int64] = [0, 0]
+            for t in stride(from: Self.ms(10, 0, 10), through: Self.ms(10, 59, 59, 750), by: 250) {
+                let c = m.lossCounts(atMs: t)
+                let window = c.firstLost < c.atT ? t - m.timeline.entries[c.firstLost].loMs : 0
+                #expect(window <= bound, "\(failure) at \(t)")
+                let half = t < Self.ms(10, 30) ? 0 : 1
+                widest[half] = max(widest[half], window)
+            }
+            // As wide in the second half hour as in the first: nothing accumulates.
+            #expect(widest[0] == widest[1] && widest[0] > 6_000, "\(failure): \(widest)")
+        }
+        _ = dir
+    }
+
     /// Two minutes of a few writes a second (some in MULTI/EXEC, some seconds idle), seeded.
     static func busyHistory() throws -> (ScratchDirectory, String) {
         let dir = try ScratchDirectory()

@@ -230,9 +230,10 @@ public final class CrashModel {
     }
 
     /// The range from the two hard-limit schedules: the k-th real snapshot lies between the k-th
-    /// `early` and the k-th `late` one, so a restart at `t` loads at least the last `late` one
-    /// done by `t` and at most the one of the same rank as the last `early` one done (or, a
-    /// killed parent's child, forked) by `t`. The lists may end at `t` (`plan` runs them as the
+    /// `early` and the k-th `late` one (each timed from the expected reading's (k-1)-th, so the
+    /// pair stays one save's uncertainty apart however many saves precede it: `SnapshotSimulator`),
+    /// so a restart at `t` loads at least the last `late` one done by `t` and at most the one of
+    /// the same rank as the last `early` one done (or, a killed parent's child, forked) by `t`. The lists may end at `t` (`plan` runs them as the
     /// history passes): a rank beyond the `late` list's end is a snapshot forked after `t`,
     /// holding everything before it. `inPlace`: the file in place at the crash is known, the
     /// last snapshot of full lists; `inPlaceHolds`, what its content says it holds.

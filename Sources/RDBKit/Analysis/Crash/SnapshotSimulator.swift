@@ -5,15 +5,26 @@
 /// child runs.
 ///
 /// Commands of one second are not ordered against the ticks of that second, so the rule runs
-/// three times. `early` is the earliest schedule: a due save forks at the very start of its
+/// three times. `early` is the earliest reading: a due save forks at the very start of its
 /// second (or right after the write that made it due) holding none of that second's later
-/// writes, and is noticed the moment it is done. `late` is the latest schedule: a save forks at
-/// its second's first tick running up to `lateTickMs` behind (one due after a write, at the
-/// next second's), holding all of its second's writes, and is noticed a late tick after it is
-/// done. Fewer writes left counted and a later `lastsave` only delay the next save, so the
-/// k-th snapshot of any real run forks, holds and lands no earlier than the k-th `early` one
-/// and no later than the k-th `late` one. `expected` is the likely case: one tick's share of
-/// the fork second's writes (100 ms of a second whose writes are spread evenly) precede it.
+/// writes, and is noticed the moment it is done. `late` is the latest: a save forks at its
+/// second's first tick running up to `lateTickMs` behind (one due after a write, at the next
+/// second's), holding all of its second's writes, and is noticed a late tick after it is done.
+/// `expected` is the likely case: one tick's share of the fork second's writes (100 ms of a
+/// second whose writes are spread evenly) precede it.
+///
+/// The extremes are re-anchored on `expected` after every save (`Run.anchor(on:)`): their
+/// k-th save is timed from the second the expected reading notices its (k-1)-th, so a band is
+/// one save's uncertainty (the tick, the notice, a deferred fork: about a second plus the
+/// save's duration), never k seconds. Run apart, the latest reading notices each save up to a
+/// second later than the others and its period is longer by as much: after an hour of `save 5
+/// 1` its k-th snapshot is minutes behind the earliest's and the bands cover minutes of writes.
+/// A real server does not drift that way: its cron keeps one phase, so a save's notice lands
+/// where the expected reading puts it save after save, and a server late on every save is one
+/// further behind its cron than `lateTickMs` (an assumption the report states). Only the timing
+/// is re-anchored: how much a save holds (its cut, hence the changes left to count) stays each
+/// reading's own, because that decides whether and when a count-triggered save fires at all
+/// and does not accumulate (the changes left are those since the last fork).
 public struct SnapshotSimulator: Sendable {
     public struct Snapshot: Sendable, Equatable {
         public var forkMs: Int64
@@ -80,25 +91,44 @@ public struct SnapshotSimulator: Sendable {
 
     public init(timeline: WriteTimeline, settings: Settings) {
         self.settings = settings
-        early = Self.run(timeline, settings, share: 0)
-        expected = Self.run(timeline, settings, share: 0.1)
-        late = Self.run(timeline, settings, share: 1)
+        let entries = timeline.entries
+        if entries.indices.allSatisfy({ Self.second(entries[$0], settings, early: true) == Self.second(entries[$0], settings, early: false) }) {
+            var readings = Readings(settings: settings, bands: true)
+            var i = 0
+            while i < entries.count {
+                let first = i, second = Self.second(entries[i], settings, early: false)
+                var end = i + 1
+                while end < entries.count && Self.second(entries[end], settings, early: false) == second { end += 1 }
+                readings.push(second: second, count: end - first, dirty: { entries[first + $0].dirty }, bytesSoFar: { entries[first + $0].bytesSoFar })
+                i = end
+            }
+            readings.finish()
+            (early, expected, late) = (readings.runs[0].snapshots, readings.runs[1].snapshots, readings.runs[2].snapshots)
+        } else {
+            // Windows wider than a second (no annotations) place a command in different seconds
+            // under each reading, so the readings cannot be run side by side and re-anchored:
+            // each runs alone, and their spread is the evidence's.
+            early = Self.run(timeline, settings, share: 0)
+            expected = Self.run(timeline, settings, share: 0.1)
+            late = Self.run(timeline, settings, share: 1)
+        }
     }
 
     static func second(_ ms: Int64) -> Int64 { ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000) }
 
+    /// The second a command sits in under the earliest reading (`early`) or the others: an
+    /// unknown bound falls back to the other.
+    static func second(_ e: WriteTimeline.Entry, _ s: Settings, early: Bool) -> Int64 {
+        let t = early ? (e.loMs != Int64.min ? e.loMs : e.hiMs) : (e.hiMs != Int64.max ? e.hiMs : e.loMs)
+        return t == Int64.min || t == Int64.max ? s.startedSeconds : max(Self.second(t), s.startedSeconds)
+    }
+
     /// `share`: the part of the fork second's writes (after the one that made it due) that
     /// precede the fork.
     private static func run(_ timeline: WriteTimeline, _ s: Settings, share: Double) -> [Snapshot] {
-        let early = share == 0
         let entries = timeline.entries
         let n = entries.count
-        // Where each command sits for this variant: an unknown bound falls back to the other.
-        func sec(_ i: Int) -> Int64 {
-            let e = entries[i]
-            let t = early ? (e.loMs != Int64.min ? e.loMs : e.hiMs) : (e.hiMs != Int64.max ? e.hiMs : e.loMs)
-            return t == Int64.min || t == Int64.max ? s.startedSeconds : max(Self.second(t), s.startedSeconds)
-        }
+        func sec(_ i: Int) -> Int64 { second(entries[i], s, early: share == 0) }
         var run = Run(settings: s, share: share)
         var i = 0
         while i < n {
@@ -110,6 +140,45 @@ public struct SnapshotSimulator: Sendable {
         }
         run.finish()
         return run.snapshots
+    }
+
+    /// The three readings fed the same seconds of commands side by side, the extremes re-anchored
+    /// on the expected one after every step (`plan` drives one while it replays); without
+    /// `bands`, the expected reading alone.
+    public struct Readings: Sendable {
+        /// early, expected, late; or expected alone.
+        public private(set) var runs: [Run]
+
+        public init(settings: Settings, bands: Bool) {
+            runs = (bands ? [0, 0.1, 1] : [0.1]).map { Run(settings: settings, share: $0) }
+        }
+
+        /// See `Run.push`. The readings step together through every second any of them acts in,
+        /// so each is re-anchored before it times its next save.
+        public mutating func push(second: Int64, count: Int, dirty: (Int) -> Int32, bytesSoFar: (Int) -> Int64) {
+            while let next = runs.compactMap({ $0.stuck ? nil : $0.nextSecond(pending: second) }).min(), next < second { step(to: next) }
+            for r in runs.indices { runs[r].push(second: second, count: count, dirty: dirty, bytesSoFar: bytesSoFar) }
+            anchor()
+        }
+
+        /// Runs on past the last command, up to `settings.untilSeconds`.
+        public mutating func finish() {
+            for r in runs.indices { runs[r].settle() }
+            anchor()
+            while let next = runs.compactMap({ $0.stuck ? nil : $0.nextSecond(pending: nil) }).min() { step(to: next) }
+        }
+
+        /// A second without commands.
+        private mutating func step(to second: Int64) {
+            for r in runs.indices { runs[r].push(second: second, count: 0, dirty: { _ in 0 }, bytesSoFar: { _ in 0 }) }
+            anchor()
+        }
+
+        private mutating func anchor() {
+            guard runs.count == 3 else { return }
+            runs[0].anchor(on: runs[1])
+            runs[2].anchor(on: runs[1])
+        }
     }
 
     /// The save-point rule run forward as the commands arrive, a second at a time: `plan` drives
@@ -138,6 +207,8 @@ public struct SnapshotSimulator: Sendable {
         var lastBytes: Int64 = 0
         /// `late`: a save made due by a write forks at the next second's first tick.
         var deferred = false
+        /// Saves re-anchored on the expected reading (`anchor(on:)`).
+        var anchored = 0
 
         public init(settings: Settings, share: Double) {
             self.settings = settings
@@ -165,17 +236,36 @@ public struct SnapshotSimulator: Sendable {
         }
 
         /// Runs on past the last command, up to `settings.untilSeconds`.
-        public mutating func finish() {
+        mutating func finish() {
             guard !stuck else { return }
             while true {
-                if !ranNow {
-                    ranNow = true
-                    tick(count: 0, dirty: { _ in 0 }, bytesSoFar: { _ in 0 })
-                }
+                settle()
                 guard let next = nextSecond(pending: nil) else { return }
                 now = next
                 ranNow = false
             }
+        }
+
+        /// Runs the rule for `now` if it has not run yet.
+        mutating func settle() {
+            guard !stuck && !ranNow else { return }
+            ranNow = true
+            tick(count: 0, dirty: { _ in 0 }, bytesSoFar: { _ in 0 })
+        }
+
+        /// Re-anchors an extreme reading on the expected one (see `SnapshotSimulator`): once both
+        /// have noticed their k-th save, this one's `lastsave` is the second the expected one
+        /// noticed it. Not when the two are not one save read two ways: either failed, or they
+        /// were noticed more than 2 s apart (the readings have parted, a count-triggered save
+        /// firing under one only).
+        mutating func anchor(on expected: Run) {
+            let k = snapshots.count - (child == nil ? 0 : 1)
+            guard k > anchored && expected.snapshots.count - (expected.child == nil ? 0 : 1) >= k else { return }
+            anchored = k
+            let (own, theirs) = (snapshots[k - 1], expected.snapshots[k - 1])
+            let (mine, noticed) = (SnapshotSimulator.second(own.noticedMs), SnapshotSimulator.second(theirs.noticedMs))
+            guard own.succeeded && theirs.succeeded && lastsave == mine && abs(noticed - mine) <= 2 else { return }
+            lastsave = noticed
         }
 
         /// `offsetMs`: where in the second the fork happens; `noticeMs`: the parent's delay.

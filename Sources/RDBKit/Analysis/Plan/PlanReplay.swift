@@ -1,7 +1,7 @@
 /// `plan`'s measurements taken while the history is replayed, so that memory follows the dataset
 /// and the candidates, not the number of commands. The save-point rule is causal (a 10 Hz cron
-/// over dirty counts and elapsed time), so each candidate's `SnapshotSimulator.Run`s are fed one
-/// second of commands at a time; the loss at each crash instant is counted once its second has
+/// over dirty counts and elapsed time), so each candidate's `SnapshotSimulator.Readings` are fed
+/// one second of commands at a time; the loss at each crash instant is counted once its second has
 /// passed, from the snapshots forked by then (`CrashModel.restoredRange`) and running write counts, or, for
 /// an AOF, from the last seconds' writes (`FsyncSimulator`); each save's copy-on-write from the
 /// keys written while it runs, released when it ends. Kept per second of history: one loss point
@@ -28,7 +28,8 @@ final class PlanReplay {
     struct Tracker {
         let candidate: PlanCandidate
         /// early, expected and late readings for an RDB recovery; only `expected` (the costs) for an AOF.
-        var runs: [SnapshotSimulator.Run]
+        var readings: SnapshotSimulator.Readings
+        var runs: [SnapshotSimulator.Run] { readings.runs }
         /// Snapshots of each run already looked at.
         var seen: [Int]
         /// The loss profiles for `process` and `power`, taken one instant at a time.
@@ -90,8 +91,8 @@ final class PlanReplay {
             s.durationMs = bgsaveMs
             trackers = candidates.map { c in
                 s.savePoints = c.policy.savePoints
-                let shares = c.policy.appendOnly ? [0.1] : [0, 0.1, 1]
-                return Tracker(candidate: c, runs: shares.map { SnapshotSimulator.Run(settings: s, share: $0) }, seen: shares.map { _ in 0 },
+                let readings = SnapshotSimulator.Readings(settings: s, bands: !c.policy.appendOnly)
+                return Tracker(candidate: c, readings: readings, seen: readings.runs.map { _ in 0 },
                                growth: c.policy.appendOnly ? DiskTraffic.AOFGrowth(rewrite: c.rewrite, rdbBytes: rdbBytes) : nil,
                                fsync: PersistencePolicy.Failure.allCases.map { FsyncSimulator(fsync: c.policy.appendFsync, failure: $0) })
             }
@@ -155,9 +156,7 @@ final class PlanReplay {
                 cuts[0] = (0, g.loMs)
             }
             for i in trackers.indices {
-                for r in trackers[i].runs.indices {
-                    trackers[i].runs[r].push(second: g.second, count: g.count, dirty: { g.dirty[$0] }, bytesSoFar: { g.bytesSoFar[$0] })
-                }
+                trackers[i].readings.push(second: g.second, count: g.count, dirty: { g.dirty[$0] }, bytesSoFar: { g.bytesSoFar[$0] })
                 try examine(&trackers[i], g)
                 for s in nextInstant..<g.second { evaluate(&trackers[i], second: s, atT: g.first, writesSoFar: g.writesBefore) }
             }
