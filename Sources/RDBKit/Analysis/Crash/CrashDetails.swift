@@ -27,8 +27,6 @@ public struct CrashDetails: Sendable {
     public var undescribedKeys = 0
     public var recovered: RDBWriter.Summary?
 
-    private struct Stop: Error {}
-
     /// The command as redis-cli shows it, its name unquoted as people type it.
     static func quoted(_ c: AOFCommand) -> String {
         let name = c.name.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F }
@@ -68,33 +66,17 @@ public struct CrashDetails: Sendable {
                 }
             }
         }
-        do {
-            try AOFReader(path: timeline.path, options: timeline.readerOptions).read { event in
-                switch event {
-                case .file:
-                    _ = try replayer.apply([Array("SELECT".utf8), Array("0".utf8)], timeMs: nil)
-                case .rdb(.key(let r)):
-                    replayer.dataset.load(r)
-                case .rdb(.function(let f)):
-                    replayer.dataset.load(f)
-                case .command(let c):
-                    try capture(at: c.index)
-                    if c.index >= outcome.atT { throw Stop() }
-                    if c.index >= outcome.firstLost && lost.count < limit && !timeline.entries[c.index].isFraming {
-                        let e = timeline.entries[c.index]
-                        lost.append(LostCommand(index: c.index, loMs: e.loMs, hiMs: e.hiMs, db: c.db,
-                                                text: Self.quoted(c),
-                                                loss: outcome.classes[c.index - outcome.firstLost]))
-                    }
-                    _ = try replayer.apply(c.arguments.map { Array($0) }, timeMs: c.timeSeconds.map { $0 * 1000 })
-                case .tail(let t):
-                    if t.kind == .openTransaction { _ = replayer.discardTransaction() }
-                default:
-                    break
-                }
-            }
-        } catch is Stop {
+        try timeline.replay(into: replayer) { c, apply in
+            try capture(at: c.index)
             // The state at the crash is reached; later commands had not happened.
+            if c.index >= outcome.atT { return false }
+            if c.index >= outcome.firstLost && lost.count < limit && !timeline.entries[c.index].isFraming {
+                let e = timeline.entries[c.index]
+                lost.append(LostCommand(index: c.index, loMs: e.loMs, hiMs: e.hiMs, db: c.db, text: Self.quoted(c),
+                                        loss: outcome.classes[c.index - outcome.firstLost]))
+            }
+            try apply()
+            return true
         }
         if replayer.inTransaction { _ = replayer.discardTransaction() }
         try capture(at: Int.max)

@@ -4,8 +4,6 @@
 /// and comparing every key they change with the file's copy leaves the prefixes the file can
 /// hold.
 public enum SnapshotMatch {
-    private struct Stop: Error {}
-
     /// The entry counts `n` for which "the file holds the first n entries" agrees with the file on
     /// every key the entries of the seconds `ctime - 1` and `ctime` change, from the first such `n`
     /// to the last; nil when none agrees (the file is not a snapshot of this history then).
@@ -50,30 +48,15 @@ public enum SnapshotMatch {
         /// Compares the file with the dataset after the first `n` entries.
         func compare(after n: Int, keys: [Int]) {
             if !started { started = true; for j in refs.indices { check(j) } } else { for j in keys { check(j) } }
-        if mismatched.isEmpty { held.append(n) }
+            if mismatched.isEmpty { held.append(n) }
         }
-        do {
-            try AOFReader(path: timeline.path, options: timeline.readerOptions).read { event in
-                switch event {
-                case .file:
-                    _ = try replayer.apply([Array("SELECT".utf8), Array("0".utf8)], timeMs: nil)
-                case .rdb(.key(let r)):
-                    replayer.dataset.load(r)
-                case .rdb(.function(let f)):
-                    replayer.dataset.load(f)
-                case .command(let c):
-                    if c.index == lo { compare(after: lo, keys: []) }
-                    if c.index >= hi { throw Stop() }
-                    _ = try replayer.apply(c.arguments.map { Array($0) }, timeMs: c.timeSeconds.map { $0 * 1000 })
-                    if c.index >= lo { compare(after: c.index + 1, keys: timeline.keys(of: c.index).compactMap { watched[timeline.keys[Int($0)]] }) }
-                case .tail(let t):
-                    if t.kind == .openTransaction { _ = replayer.discardTransaction() }
-                default:
-                    break
-                }
-            }
-        } catch is Stop {
+        try timeline.replay(into: replayer) { c, apply in
+            if c.index == lo { compare(after: lo, keys: []) }
             // The last second the file can hold is replayed.
+            if c.index >= hi { return false }
+            try apply()
+            if c.index >= lo { compare(after: c.index + 1, keys: timeline.keys(of: c.index).compactMap { watched[timeline.keys[Int($0)]] }) }
+            return true
         }
         if !started { compare(after: lo, keys: []) }
         guard let first = held.first, let last = held.last else { return nil }

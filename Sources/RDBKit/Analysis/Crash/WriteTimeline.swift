@@ -130,3 +130,35 @@ public final class WriteTimeline {
         return (f.loMs, l.hiMs)
     }
 }
+
+extension WriteTimeline {
+    private struct Stop: Error {}
+
+    /// Replays the history again into `replayer`, as a server loads it (each file from database
+    /// 0, the RDB preamble or base as the starting keys, an open transaction at a file's end
+    /// discarded), for readers that look at the dataset between chosen commands. `visit` gets each
+    /// command and the step that applies it; it returns false to stop there.
+    func replay(into replayer: Replayer, _ visit: (AOFCommand, () throws -> Void) throws -> Bool) throws {
+        do {
+            try AOFReader(path: path, options: readerOptions).read { event in
+                switch event {
+                case .file:
+                    _ = try replayer.apply([Array("SELECT".utf8), Array("0".utf8)], timeMs: nil)
+                case .rdb(.key(let r)):
+                    replayer.dataset.load(r)
+                case .rdb(.function(let f)):
+                    replayer.dataset.load(f)
+                case .command(let c):
+                    let apply = { _ = try replayer.apply(c.arguments.map { Array($0) }, timeMs: c.timeSeconds.map { $0 * 1000 }) }
+                    if try !visit(c, apply) { throw Stop() }
+                case .tail(let t):
+                    if t.kind == .openTransaction { _ = replayer.discardTransaction() }
+                default:
+                    break
+                }
+            }
+        } catch is Stop {
+            // The visitor has what it needs; later commands are not read.
+        }
+    }
+}
