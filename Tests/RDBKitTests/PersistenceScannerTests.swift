@@ -56,7 +56,8 @@ import Testing
         #expect(e.commands == 1)
         #expect(e.verdict == .damaged)
         #expect(e.failureClass == "truncated")
-        #expect(e.failure == "truncated: the last command is incomplete; the file is whole up to offset \(first.count) of \(whole.count - 3)")
+        #expect(e.failure == "truncated at offset \(whole.count - 3) (command #2 starting at offset \(first.count)): "
+                + "expected the rest of the command, found the end of the file; the file is whole up to offset \(first.count)")
     }
 
     @Test func aRedisConfBesideALeftoverSaysWhichFileARestartLoads() throws {

@@ -62,6 +62,8 @@ public struct VerifyResult: Sendable {
     public var dialect: Dialect?
     /// "redis 7.0.15", from the AUX fields.
     public var producer: String?
+    /// The `ctime` AUX field: when the file was written (Unix seconds).
+    public var ctime: Int64?
     public var failure: RDBError?
     /// The last key record read whole before the failure.
     public var lastGoodKey: KeyLocation?
@@ -259,6 +261,7 @@ final class VerifyPass {
     let fingerprints: KeyFingerprints
     var dialect: Dialect?
     var producer: String?
+    var ctime: Int64?
     var producerChecked = false
     var keys = 0, keysWithTTL = 0, expired = 0, empty = 0
     var lastGood: KeyLocation?
@@ -307,6 +310,8 @@ final class VerifyPass {
                 let version = String(decoding: value, as: UTF8.self)
                 producer = "\(family.rawValue) \(version)"
                 try checkProducer(family: family, version: version)
+            } else if name == Array("ctime".utf8), ctime == nil {
+                ctime = Int64(String(decoding: value, as: UTF8.self))
             }
             return
         case .keyShape(let k):
@@ -440,6 +445,7 @@ final class VerifyPass {
         switchDB(-1)
         r.dialect = dialect
         r.producer = producer
+        r.ctime = ctime
         r.keys = keys
         r.keysWithTTL = keysWithTTL
         r.expiredKeys = expired

@@ -77,22 +77,27 @@ public struct AOFVerifyResult: Sendable {
 extension Verifier {
     /// Verifies an AOF file, `appendonlydir/` or manifest (see `AOFVerifyResult`).
     public func verifyAOF(path: String) -> AOFVerifyResult {
+        do {
+            return verifyAOF(layout: try AOFLayout.resolve(path), path: path)
+        } catch {
+            var result = AOFVerifyResult(path: path)
+            result.failure = error
+            return result
+        }
+    }
+
+    /// Verifies an AOF whose layout is already resolved (`scan` leaves out files beside the
+    /// parts that are none of Redis's); `path` names it in the result.
+    public func verifyAOF(layout: AOFLayout, path: String) -> AOFVerifyResult {
         let started = monotonicSeconds()
         var result = AOFVerifyResult(path: path)
-        verifyAOF(into: &result)
+        verifyAOF(layout, into: &result)
         result.totalSeconds = monotonicSeconds() - started
         return result
     }
 
-    private func verifyAOF(into result: inout AOFVerifyResult) {
+    private func verifyAOF(_ layout: AOFLayout, into result: inout AOFVerifyResult) {
         let path = result.path
-        let layout: AOFLayout
-        do {
-            layout = try AOFLayout.resolve(path)
-        } catch {
-            result.failure = error
-            return
-        }
         result.layout = layout
         // The RDB parts are verified in full first; the tokenising pass then only walks them.
         var rdbOptions = RDBReader.Options()

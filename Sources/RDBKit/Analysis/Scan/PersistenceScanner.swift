@@ -13,7 +13,7 @@ public struct ScanOptions: Sendable {
 ///
 /// Three steps: list the files (`DirectoryWalker`); look at the start of each, in parallel
 /// (`FileClassifier`, a few KB at most); then read the persistence files in full, in parallel,
-/// RDBs through `Verifier` and AOFs through `AOFScanCheck`. The files of a multi-part AOF
+/// RDBs and AOFs through `Verifier`, as `verify` reads them. The files of a multi-part AOF
 /// (its manifest, the parts it lists, and Redis files or temporaries beside them) make one
 /// entry. Entries come back sorted by path.
 public enum PersistenceScanner {
@@ -146,7 +146,7 @@ public enum PersistenceScanner {
             e.size = files[i].size
             let layout = AOFLayout(kind: .single, path: path, parts: [AOFPart(name: path, path: path, role: .single, size: files[i].size)],
                                    history: [], unlisted: [], notes: [])
-            AOFScanCheck.check(layout, into: &e)
+            take(verifier.verifyAOF(layout: layout, path: path), into: &e)
             return e
         case .manifest(let i, let beside):
             let path = files[i].path
@@ -161,7 +161,7 @@ public enum PersistenceScanner {
                 }
                 e.size += layout.parts.reduce(0) { $0 + ($1.size ?? 0) }
                 e.notes = layout.notes
-                AOFScanCheck.check(layout, into: &e)
+                take(verifier.verifyAOF(layout: layout, path: path), into: &e)
             } catch {
                 e.verdict = error.kind == .io ? .unreadable : .damaged
                 e.failureClass = error.kind.rawValue
@@ -169,5 +169,43 @@ public enum PersistenceScanner {
             }
             return e
         }
+    }
+
+    /// A row's share of `verify`'s AOF result: its verdict, the first failure, warnings (a
+    /// few, then a count), commands, `#TS:` span, and the keys, producer and `ctime` of its RDB
+    /// parts (the preamble or base).
+    static func take(_ r: AOFVerifyResult, into e: inout ScanEntry) {
+        e.verdict = r.verdict
+        if let f = r.failure {
+            e.failureClass = f.rdbError?.kind.rawValue ?? f.kind.rawValue
+            // Where the complete prefix ends, as `verify` says: what a server keeps of a cut file.
+            e.failure = unprefixed("\(f)", e.path) + (r.okUpTo.map { "; the file is whole up to offset \($0)" } ?? "")
+        }
+        let messages = r.warnings.map { unprefixed("\($0)", e.path) }
+            + r.files.flatMap { $0.rdb?.warnings.map { "\($0.kind.rawValue): \($0.message)" } ?? [] }
+        e.warningCount = r.warningCount
+        e.warnings = Array(messages.prefix(warningsKept))
+        if e.warningCount > warningsKept { e.warnings.append("... and \(e.warningCount - warningsKept) more") }
+        e.commands = r.commands
+        e.firstTimestamp = r.firstTimestamp
+        e.lastTimestamp = r.lastTimestamp
+        let rdbParts = r.files.compactMap(\.rdb)
+        if let first = rdbParts.first {
+            e.keys = rdbParts.reduce(0) { $0 + $1.keys }
+            e.dialect = first.dialect
+            e.producer = first.producer
+            e.ctime = first.ctime
+        }
+        let formats = Dictionary(r.files.map { ($0.part.path, $0.part.format) }, uniquingKeysWith: { a, _ in a })
+        for i in e.parts.indices where e.parts[i].format == nil {
+            e.parts[i].format = formats[e.parts[i].path] ?? nil
+        }
+    }
+
+    static let warningsKept = 5
+
+    /// A single file's messages name it: the entry's row already does.
+    private static func unprefixed(_ message: String, _ path: String) -> String {
+        message.hasPrefix(path + ": ") ? String(message.dropFirst(path.count + 2)) : message
     }
 }
