@@ -3,9 +3,9 @@
 /// before replying, except that `everysec` postpones the write (up to 2 s, replying meanwhile)
 /// while a background fsync is still running. A power loss keeps what was fsynced:
 /// `always` fsyncs before replying; `everysec` fsyncs about once a second (a write made in
-/// the crash's second is expected lost, one in the second before only if an fsync was
-/// delayed, the documented 2 s worst case); `no` leaves it to the kernel's writeback
-/// (30 s by default on Linux).
+/// the crash's second is expected lost; an earlier one only if an fsync was delayed, and then
+/// at most as far back as a postponed write, 2 s: whatever a killed process may lose, a power
+/// loss may lose too); `no` leaves it to the kernel's writeback (30 s by default on Linux).
 public struct FsyncSimulator: Sendable {
     public let fsync: PersistencePolicy.Fsync
     public let failure: PersistencePolicy.Failure
@@ -30,8 +30,7 @@ public struct FsyncSimulator: Sendable {
         case .everysec:
             let crashSecond = t - Self.modulo(t, 1000)
             if loMs >= crashSecond { return .likely }
-            if hiMs >= crashSecond - 1000 { return .possible }
-            return .none
+            return hiMs >= t - Self.postponeMs ? .possible : .none
         case .no:
             return hiMs >= t - Self.writebackMs ? .possible : .none
         }
@@ -50,7 +49,7 @@ public struct FsyncSimulator: Sendable {
         case .everysec:
             let crashSecond = t - Self.modulo(t, 1000)
             return "the last fsync, expected at \(UTCTime.iso(ms: crashSecond)) (the start of the crash's second), "
-                + "at worst \(UTCTime.iso(ms: crashSecond - 1000)) when an fsync was delayed"
+                + "at worst \(UTCTime.iso(ms: t - Self.postponeMs)) when an fsync was delayed and writes postponed behind it"
         case .no:
             return "kernel writeback: writes after \(UTCTime.iso(ms: t - Self.writebackMs)) may not have reached the disk"
         }
