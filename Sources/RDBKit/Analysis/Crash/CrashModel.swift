@@ -61,6 +61,8 @@ public final class CrashModel {
     private let ordered: Bool
     public let settings: Settings
     public let snapshots: SnapshotSimulator
+    /// The oldest snapshot a restart can load, where the history allows the bound (see its type).
+    private let staleness: StalenessBound?
     /// What the model assumed, for the report.
     public let assumptions: [String]
 
@@ -89,8 +91,31 @@ public final class CrashModel {
         }
         ordered = zip(timeline.entries, timeline.entries.dropFirst()).allSatisfy { $0.hiMs <= $1.hiMs }
             && rising(snapshots.early) && rising(snapshots.expected) && rising(snapshots.late)
+        staleness = ordered && observed.isEmpty && settings.failuresMs.isEmpty && !settings.policy.savePoints.isEmpty
+            ? Self.staleness(timeline.entries, started: started) : nil
         assumptions = Self.assumptions(settings: settings, started: started, historyBytes: timeline.entries.last?.bytesSoFar ?? 0,
                                        baseKeys: timeline.baseKeys, baseCreated: timeline.baseCreated, timing: timeline.timing)
+    }
+
+    /// The history's seconds for `StalenessBound`; nil when a command's time is not known to its second.
+    private static func staleness(_ entries: [WriteTimeline.Entry], started: Int64) -> StalenessBound? {
+        var bound = StalenessBound(startedSeconds: started)
+        var i = 0, writes = 0
+        while i < entries.count {
+            guard entries[i].loMs != Int64.min else { return nil }
+            let second = SnapshotSimulator.second(entries[i].loMs)
+            guard entries[i].hiMs == second * 1000 + 999, second >= started else { return nil }
+            var (end, dirty, framing) = (i, Int64(0), 0)
+            while end < entries.count && entries[end].loMs == entries[i].loMs && entries[end].hiMs == entries[i].hiMs {
+                dirty += Int64(entries[end].dirty)
+                if entries[end].isFraming { framing += 1 }
+                end += 1
+            }
+            bound.append(second: second, first: i, writesBefore: writes, dirty: dirty)
+            writes += end - i - framing
+            i = end
+        }
+        return bound
     }
 
     /// What a model over a history assumes, for the report. `historyBytes`: the AOF bytes read.
@@ -112,6 +137,11 @@ public final class CrashModel {
         if !settings.policy.appendOnly && !(settings.policy.savePoints.isEmpty && observed.isEmpty) {
             assumptions.append("the cron runs at most \(SnapshotSimulator.lateTickMs) ms behind its 100 ms period (the latest save schedule); "
                                + "a server further behind may keep fewer writes than the bands say")
+        }
+        if !settings.policy.appendOnly && !settings.policy.savePoints.isEmpty && observed.isEmpty && settings.failuresMs.isEmpty,
+           case .annotated = timing {
+            assumptions.append("whatever the phase of the save schedule, a snapshot in place longer than one save point's changes or seconds, "
+                               + "a late tick, a notice and a save's duration would have been replaced")
         }
         if let d = settings.bgsaveMs {
             assumptions.append("a snapshot takes \(d) ms (--bgsave-seconds)")
@@ -225,8 +255,14 @@ public final class CrashModel {
     }
 
     private func restoredRange(at t: Int64, atT: Int) -> RestoredRange {
-        Self.restoredRange(early: snapshots.early, expected: snapshots.expected, late: snapshots.late, failure: settings.failure,
-                           inPlace: settings.inPlaceAtCrash != nil, inPlaceHolds: settings.inPlaceHolds, ordered: ordered, at: t, atT: atT)
+        var oldest = 0
+        if let bound = staleness, settings.inPlaceAtCrash == nil, atT > 0 {
+            let duration = settings.bgsaveMs ?? SnapshotSimulator.estimatedDurationMs(bytes: timeline.entries[atT - 1].bytesSoFar)
+            oldest = bound.oldest(atMs: t, savePoints: settings.policy.savePoints, durationMs: duration)?.first ?? 0
+        }
+        return Self.restoredRange(early: snapshots.early, expected: snapshots.expected, late: snapshots.late, failure: settings.failure,
+                                  inPlace: settings.inPlaceAtCrash != nil, inPlaceHolds: settings.inPlaceHolds, ordered: ordered,
+                                  oldestCut: oldest, at: t, atT: atT)
     }
 
     /// The range from the two hard-limit schedules: the k-th real snapshot lies between the k-th
@@ -236,10 +272,12 @@ public final class CrashModel {
     /// the same rank as the last `early` one done (or, a killed parent's child, forked) by `t`. The lists may end at `t` (`plan` runs them as the
     /// history passes): a rank beyond the `late` list's end is a snapshot forked after `t`,
     /// holding everything before it. `inPlace`: the file in place at the crash is known, the
-    /// last snapshot of full lists; `inPlaceHolds`, what its content says it holds.
+    /// last snapshot of full lists; `inPlaceHolds`, what its content says it holds. `oldestCut`:
+    /// no snapshot holding less can still be in place (`StalenessBound`), whatever the readings'
+    /// ranks say once their phases have drifted apart.
     static func restoredRange(early: [SnapshotSimulator.Snapshot], expected: [SnapshotSimulator.Snapshot], late: [SnapshotSimulator.Snapshot],
                               failure: PersistencePolicy.Failure, inPlace: Bool = false, inPlaceHolds: ClosedRange<Int>? = nil,
-                              ordered: Bool, at t: Int64, atT: Int) -> RestoredRange {
+                              ordered: Bool, oldestCut: Int = 0, at t: Int64, atT: Int) -> RestoredRange {
         if inPlace {
             // The file in place is known: its content says what it holds, else its fork second.
             var (e, l) = (early.last { $0.succeeded }, late.last { $0.succeeded })
@@ -252,10 +290,12 @@ public final class CrashModel {
         let killed = failure == .process
         let surely = rank(late, ordered: ordered) { $0.doneMs <= t }
         let atMost = rank(early, ordered: ordered) { (killed ? $0.forkMs : $0.doneMs) <= t }
-        let earliest = early.prefix(surely).last { $0.succeeded }
+        var earliest = early.prefix(surely).last { $0.succeeded }
         let latest = late.prefix(atMost).last { $0.succeeded }
-        let minCut = min(earliest?.cut ?? 0, atT)
-        let maxCut = atMost > late.count ? atT : max(minCut, min(latest?.cut ?? 0, atT))
+        let ranked = min(earliest?.cut ?? 0, atT)
+        let maxCut = atMost > late.count ? atT : max(ranked, min(latest?.cut ?? 0, atT))
+        let minCut = min(max(ranked, oldestCut), maxCut)
+        if minCut > ranked { earliest = nil }
         let likely = min(restored(expected, forked: killed, ordered: ordered, at: t)?.cut ?? 0, atT)
         return RestoredRange(earliest: earliest, latest: latest, minCut: minCut, maxCut: maxCut, likelyCut: min(max(likely, minCut), maxCut))
     }

@@ -23,8 +23,10 @@
 /// where the expected reading puts it save after save, and a server late on every save is one
 /// further behind its cron than `lateTickMs` (an assumption the report states). Only the timing
 /// is re-anchored: how much a save holds (its cut, hence the changes left to count) stays each
-/// reading's own, because that decides whether and when a count-triggered save fires at all
-/// and does not accumulate (the changes left are those since the last fork).
+/// reading's own, because that decides whether and when a count-triggered save fires at all.
+/// Where saves are made due by their changes, that does accumulate: each save may hold none to
+/// two seconds of writes past the one that made it due, so the readings' phases part a little at
+/// every save. `StalenessBound` then says how old the snapshot in place can be, whatever the phase.
 public struct SnapshotSimulator: Sendable {
     public struct Snapshot: Sendable, Equatable {
         public var forkMs: Int64

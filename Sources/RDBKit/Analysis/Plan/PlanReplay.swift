@@ -85,6 +85,9 @@ final class PlanReplay {
         var pending: [Int] = []
         var recent: [Recent] = []
         var nextInstant = Int64.min
+        var staleness: StalenessBound?
+        /// `bytesSoFar` of the last command of the groups flushed.
+        var bytesFlushed: Int64 = 0
 
         func makeTrackers(started: Int64) {
             var s = SnapshotSimulator.Settings(savePoints: [], startedSeconds: started, untilSeconds: started)
@@ -99,7 +102,7 @@ final class PlanReplay {
         }
 
         /// The loss of a crash at the end of `second`, `atT` commands and `writesSoFar` writes in.
-        func evaluate(_ t: inout Tracker, second: Int64, atT: Int, writesSoFar: Int) {
+        func evaluate(_ t: inout Tracker, second: Int64, atT: Int, writesSoFar: Int, bytes: Int64) {
             let ms = second * 1000 + 999
             for (k, failure) in PersistencePolicy.Failure.allCases.enumerated() {
                 var counts = CrashModel.LossCounts(atT: atT, firstLost: atT)
@@ -113,12 +116,16 @@ final class PlanReplay {
                         fromMs = r.second * 1000
                     }
                 } else {
+                    let duration = bgsaveMs ?? SnapshotSimulator.estimatedDurationMs(bytes: bytes)
+                    let oldest = atT > 0 ? staleness?.oldest(atMs: ms, savePoints: t.candidate.policy.savePoints, durationMs: duration) : nil
                     let c = CrashModel.restoredRange(early: t.runs[0].snapshots, expected: t.runs[1].snapshots, late: t.runs[2].snapshots,
-                                                     failure: failure, ordered: true, at: ms, atT: atT)
-                    func before(_ cut: Int) -> Int { cut == atT ? writesSoFar : cuts[cut]?.writes ?? 0 }
+                                                     failure: failure, ordered: true, oldestCut: oldest?.first ?? 0, at: ms, atT: atT)
+                    func before(_ cut: Int) -> Int {
+                        cut == atT ? writesSoFar : cut == oldest?.first ? oldest?.writesBefore ?? 0 : cuts[cut]?.writes ?? 0
+                    }
                     counts = CrashModel.LossCounts(atT: atT, firstLost: c.minCut, certain: before(atT) - before(c.maxCut),
                                                    likely: before(c.maxCut) - before(c.likelyCut), possible: before(c.likelyCut) - before(c.minCut))
-                    fromMs = cuts[c.minCut]?.loMs
+                    fromMs = c.minCut == oldest?.first ? oldest.map { $0.second * 1000 } : cuts[c.minCut]?.loMs
                 }
                 var window: Int64 = 0
                 if counts.firstLost < counts.atT, let from = fromMs { window = max(0, ms - from + 1) }
@@ -155,10 +162,14 @@ final class PlanReplay {
                 nextInstant = g.second
                 cuts[0] = (0, g.loMs)
             }
+            if staleness == nil { staleness = StalenessBound(startedSeconds: started ?? g.second) }
+            staleness?.append(second: g.second, first: g.first, writesBefore: g.writesBefore, dirty: g.dirty.reduce(0) { $0 + Int64($1) })
             for i in trackers.indices {
                 trackers[i].readings.push(second: g.second, count: g.count, dirty: { g.dirty[$0] }, bytesSoFar: { g.bytesSoFar[$0] })
                 try examine(&trackers[i], g)
-                for s in nextInstant..<g.second { evaluate(&trackers[i], second: s, atT: g.first, writesSoFar: g.writesBefore) }
+                for s in nextInstant..<g.second {
+                    evaluate(&trackers[i], second: s, atT: g.first, writesSoFar: g.writesBefore, bytes: bytesFlushed)
+                }
             }
             commands = g.first + g.count
             writes = g.writesBefore + g.writes
@@ -185,8 +196,9 @@ final class PlanReplay {
                 if trackers[i].growth != nil {
                     for k in 0..<g.count { trackers[i].growth?.add(bytes: g.commandBytes[k], isFraming: g.framing[k], loMs: g.loMs) }
                 }
-                evaluate(&trackers[i], second: g.second, atT: commands, writesSoFar: writes)
+                evaluate(&trackers[i], second: g.second, atT: commands, writesSoFar: writes, bytes: g.bytesSoFar.last ?? bytesFlushed)
             }
+            bytesFlushed = g.bytesSoFar.last ?? bytesFlushed
             nextInstant = g.second + 1
         }
 
