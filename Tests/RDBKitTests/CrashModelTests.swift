@@ -306,6 +306,35 @@ extension CrashModelTests {
         _ = dir
     }
 
+    /// An hour of `save 1 50` under seven writes a second: every save is made due by a write, and
+    /// each may hold none to two seconds of the writes after it, so the readings' phases part a
+    /// little at every save. Early on they say which snapshot is in place; by the end only how
+    /// old it can be: 50 changes (eight seconds at most), a second's rounding, a late tick, the
+    /// previous save's notice and the save.
+    @Test func afterManyCountTriggeredSavesOnlyTheSnapshotsAgeIsKnown() throws {
+        let dir = try ScratchDirectory()
+        var bytes = Array("#TS:\(Self.at(10, 0))\r\n".utf8) + resp("SELECT", "0")
+        for second in 0..<Int64(3600) {
+            bytes += Array("#TS:\(Self.at(10, 0, second))\r\n".utf8)
+            for w in 0..<7 { bytes += resp("SET", "k\((Int(second) * 7 + w) % 500)", "\(second)") }
+        }
+        let path = try dir.write("appendonly.aof", bytes)
+        var s = CrashModel.Settings(policy: PersistencePolicy(savePoints: [.init(seconds: 1, changes: 50)]), failure: .power)
+        s.startedSeconds = Self.at(10, 0)
+        s.bgsaveMs = 100
+        let m = CrashModel(timeline: try WriteTimeline(path: path), settings: s)
+        let early = m.evaluate(atMs: Self.ms(10, 0, 20, 999))
+        #expect(!early.phaseUnknown && early.snapshot.early != nil)
+        let late = m.evaluate(atMs: Self.ms(10, 59, 0, 999))
+        #expect(late.phaseUnknown && late.snapshot.early == nil)
+        #expect(late.recoveryPoint.hasPrefix("the last snapshot in place before the crash (likely the one forked at 2024-11-23T10:58:"))
+        // From 10:58:52 on, nine seconds of writes, none certainly lost: under 50 changes and the
+        // writes of two seconds more (the rounding to seconds, the tick, the notice and the save).
+        #expect(m.timeline.entries[late.firstLost].loMs == Self.ms(10, 58, 52))
+        #expect(late.lostWrites == 63 && late.count(.certain) == 0 && late.count(.likely) == 21)
+        _ = dir
+    }
+
     /// Two minutes of a few writes a second (some in MULTI/EXEC, some seconds idle), seeded.
     static func busyHistory() throws -> (ScratchDirectory, String) {
         let dir = try ScratchDirectory()

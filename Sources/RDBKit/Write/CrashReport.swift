@@ -33,6 +33,13 @@ public struct CrashReport {
     /// The snapshots that began by the crash, both readings merged when they agree.
     func snapshotLines() -> [String] {
         let t = outcome.crashMs
+        if outcome.phaseUnknown {
+            // The earliest and latest k-th snapshots are saves apart: the expected schedule alone says something.
+            return model.snapshots.expected.filter { $0.forkMs <= t }.suffix(10).map { s in
+                let state = !s.succeeded ? "failed (retried after 5 s)" : s.doneMs > t ? "still running at the crash" : "in place by \(UTCTime.iso(ms: s.doneMs))"
+                return "snapshot likely forked at \(UTCTime.iso(ms: s.forkMs)) (expected schedule), holds the first \(s.cut) commands, \(state)"
+            }
+        }
         let e = model.snapshots.early.filter { $0.forkMs <= t }
         let l = model.snapshots.late.filter { $0.forkMs <= t }
         var out: [String] = []
@@ -132,6 +139,7 @@ public struct CrashReport {
         return [
             ("source", .string(o.source.rawValue)),
             ("recovery_point", .string(o.recoveryPoint)),
+            ("schedule_phase_known", .bool(!o.phaseUnknown)),
             ("snapshot_early", snap(o.snapshot.early)), ("snapshot_expected", snap(o.snapshot.expected)), ("snapshot_late", snap(o.snapshot.late)),
             ("snapshot_in_progress", snap(o.inProgress)),
             ("commands_by_crash", .int(Int64(o.atT))), ("first_lost_command", .int(Int64(o.firstLost))),

@@ -47,6 +47,9 @@ public final class CrashModel {
         public var inProgress: SnapshotSimulator.Snapshot?
         /// The recovery point in words.
         public var recoveryPoint: String
+        /// The readings' save schedules have parted too far to say which save is in place; only
+        /// how old it can be is known (`StalenessBound`).
+        public var phaseUnknown = false
 
         public func count(_ c: LossClass) -> Int { writes[c] ?? 0 }
         public var lostWrites: Int { writes.values.reduce(0, +) }
@@ -182,6 +185,7 @@ public final class CrashModel {
         var late: SnapshotSimulator.Snapshot?
         var inProgress: SnapshotSimulator.Snapshot?
         let recoveryPoint: String
+        var phaseUnknown = false
 
         func happened(_ i: Int) -> Bool { entries[i].hiMs <= t }
         switch source {
@@ -198,7 +202,12 @@ public final class CrashModel {
                 classes.append(happened(i) ? lost : min(lost, .possible))
             }
             let holds = minCut == maxCut ? "it holds the first \(minCut) commands" : "it holds the first \(minCut) to \(maxCut) commands"
-            if let e = early, let l = late {
+            phaseUnknown = range.phaseUnknown
+            if phaseUnknown {
+                let likely = expected.map { " (likely the one forked at \(UTCTime.iso(ms: $0.forkMs)))" } ?? ""
+                recoveryPoint = "the last snapshot in place before the crash\(likely); after this many saves made due by their changes, "
+                    + "which one is not known, only how old it can be: " + holds
+            } else if let e = early, let l = late {
                 let when = e.forkMs / 1000 == l.forkMs / 1000 ? "in second \(UTCTime.iso(seconds: e.forkMs / 1000))"
                     : "between \(UTCTime.iso(ms: e.forkMs)) and \(UTCTime.iso(ms: l.forkMs))"
                 recoveryPoint = "the snapshot forked \(when), in place by \(UTCTime.iso(ms: max(e.doneMs, l.doneMs))): " + holds
@@ -228,7 +237,8 @@ public final class CrashModel {
         }
         let keys = keyLoss.map { (id: $0.key, loss: $0.value) }.sorted { $0.loss != $1.loss ? $0.loss > $1.loss : $0.id < $1.id }
         return Outcome(crashMs: t, source: source, atT: atT, firstLost: firstLost, classes: classes, writes: writes, keys: keys,
-                       snapshot: (early, expected, late), inProgress: inProgress, recoveryPoint: recoveryPoint)
+                       snapshot: (early, expected, late), inProgress: inProgress, recoveryPoint: recoveryPoint,
+                       phaseUnknown: phaseUnknown)
     }
 
     /// The snapshot a restart loads under one reading of the evidence: the last that succeeded
@@ -252,6 +262,8 @@ public final class CrashModel {
         var minCut: Int
         var maxCut: Int
         var likelyCut: Int
+        /// `minCut` comes from `StalenessBound`, not from the readings' snapshots.
+        var phaseUnknown = false
     }
 
     private func restoredRange(at t: Int64, atT: Int) -> RestoredRange {
@@ -296,8 +308,10 @@ public final class CrashModel {
         let maxCut = atMost > late.count ? atT : max(ranked, min(latest?.cut ?? 0, atT))
         let minCut = min(max(ranked, oldestCut), maxCut)
         if minCut > ranked { earliest = nil }
+        var range = RestoredRange(earliest: earliest, latest: latest, minCut: minCut, maxCut: maxCut, likelyCut: 0, phaseUnknown: minCut > ranked)
         let likely = min(restored(expected, forked: killed, ordered: ordered, at: t)?.cut ?? 0, atT)
-        return RestoredRange(earliest: earliest, latest: latest, minCut: minCut, maxCut: maxCut, likelyCut: min(max(likely, minCut), maxCut))
+        range.likelyCut = min(max(likely, minCut), maxCut)
+        return range
     }
 
     /// The number of snapshots up to the last one for which `isBy` holds (`ordered`: their times
