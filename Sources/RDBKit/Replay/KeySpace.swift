@@ -64,10 +64,10 @@ struct KeySpace {
 
     var isEmpty: Bool { count == 0 }
 
+    /// `Hash64`, not `Hasher`: faster on short keys, and the same every run, so the slot
+    /// order `Dataset.writeRDB` writes in (and so the file) is too.
     static func hash(_ key: UnsafeRawBufferPointer) -> UInt32 {
-        var h = Hasher()
-        h.combine(bytes: key)
-        return Swift.max(1, UInt32(truncatingIfNeeded: h.finalize()))
+        Swift.max(1, UInt32(truncatingIfNeeded: Hash64.hash(key)))
     }
 
     /// The slot holding `key`, or nil.
@@ -166,8 +166,11 @@ struct KeySpace {
         for (i, node) in slots.enumerated() { if let node { try body(i, node) } }
     }
 
-    /// The node in slot `i`, which holds one.
+    /// The node in slot `i`, if any.
     func node(atSlot i: Int) -> KeyNode? { slots[i] }
+
+    /// How many slots there are (for `node(atSlot:)`).
+    var slotCount: Int { slots.count }
 
     var keys: [[UInt8]] { slots.compactMap { $0?.key } }
 
