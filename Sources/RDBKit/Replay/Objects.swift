@@ -252,7 +252,7 @@ final class SetObj {
     func copy() -> SetObj {
         let s = SetObj()
         s.packed = packed
-        s.table = table
+        s.table = table?.copy()
         return s
     }
 
@@ -273,7 +273,7 @@ final class SetObj {
                 packed.append(member)
                 return true
             }
-            var t = PackedTable(arity: 1)
+            let t = PackedTable(arity: 1)
             for m in packed.elements { t.add(m) }
             table = t
             packed = PackedBytes()
@@ -302,8 +302,9 @@ final class SetObj {
     /// Calls `body` with every member's bytes.
     func forEach(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         if let table {
-            try table.records.buffer.withUnsafeBytes { b in
-                try table.forEach { p in try body(UnsafeRawBufferPointer(rebasing: b[table.records.span(at: p)])) }
+            let records = table.records
+            try records.buffer.withUnsafeBytes { b in
+                try table.forEach { p in try body(UnsafeRawBufferPointer(rebasing: b[records.span(at: p)])) }
             }
         } else {
             try packed.forEach(body)
@@ -461,7 +462,7 @@ final class HashObj {
     func copy() -> HashObj {
         let h = HashObj()
         h.packed = packed
-        h.table = table
+        h.table = table?.copy()
         return h
     }
 
@@ -498,11 +499,11 @@ final class HashObj {
                 convertToTable()
             }
             table!.remove(field)
-            Self.add(field, newValue.value, newValue.expireAtMs, to: &table!)
+            Self.add(field, newValue.value, newValue.expireAtMs, to: table!)
         }
     }
 
-    private static func add(_ field: [UInt8], _ value: [UInt8], _ expireAtMs: Int64?, to table: inout PackedTable) {
+    private static func add(_ field: [UInt8], _ value: [UInt8], _ expireAtMs: Int64?, to table: PackedTable) {
         table.add(field) { records in
             records.append(value)
             var ttl: [UInt8] = []
@@ -526,8 +527,8 @@ final class HashObj {
     }
 
     private func convertToTable() {
-        var t = PackedTable(arity: 3)
-        forEach { f, v, _ in Self.add(Array(f), Array(v), nil, to: &t) }
+        let t = PackedTable(arity: 3)
+        forEach { f, v, _ in Self.add(Array(f), Array(v), nil, to: t) }
         table = t
         packed = PackedBytes()
     }

@@ -6,7 +6,9 @@
 /// Removed records stay in the buffer until their bytes outweigh the live ones, then the
 /// buffer is rebuilt (the index slots keep their places: only positions change). Iteration is
 /// in index order, as Redis iterates a hash table.
-struct PackedTable {
+///
+/// A class, so a small collection's optional big form costs it one pointer.
+final class PackedTable {
     /// Per slot: 0 when empty, else the record's position + 1 in the low 40 bits and the top
     /// 24 bits of its key's hash above them, so a probe skips other keys without reading them.
     private var slots: [UInt64] = []
@@ -20,6 +22,15 @@ struct PackedTable {
     private static let positionMask: UInt64 = (1 << positionBits) - 1
 
     init(arity: Int) { self.arity = arity }
+
+    func copy() -> PackedTable {
+        let t = PackedTable(arity: arity)
+        t.slots = slots
+        t.records = records
+        t.count = count
+        t.deadBytes = deadBytes
+        return t
+    }
 
     var isEmpty: Bool { count == 0 }
 
@@ -50,7 +61,7 @@ struct PackedTable {
     func position(of key: [UInt8]) -> Int? { find(key)?.position }
 
     /// Adds a record whose key is not there: `key`, then what `rest` appends.
-    mutating func add(_ key: [UInt8], rest: (inout PackedBytes) -> Void = { _ in }) {
+    func add(_ key: [UInt8], rest: (inout PackedBytes) -> Void = { _ in }) {
         if (count + 1) * 4 > slots.count * 3 { resize(Swift.max(8, slots.count * 2)) }
         let p = records.endPosition
         records.append(key)
@@ -60,14 +71,14 @@ struct PackedTable {
         count += 1
     }
 
-    private mutating func place(_ slot: UInt64, hash: UInt64) {
+    private func place(_ slot: UInt64, hash: UInt64) {
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: hash) & mask
         while slots[i] != 0 { i = (i + 1) & mask }
         slots[i] = slot
     }
 
-    private mutating func resize(_ n: Int) {
+    private func resize(_ n: Int) {
         let old = slots
         slots = Array(repeating: 0, count: n)
         for s in old where s != 0 { place(s, hash: keyHash(at: Int(s & Self.positionMask) - 1)) }
@@ -75,7 +86,7 @@ struct PackedTable {
 
     /// Removes the record keyed `key`; false when there is none.
     @discardableResult
-    mutating func remove(_ key: [UInt8]) -> Bool {
+    func remove(_ key: [UInt8]) -> Bool {
         guard let found = find(key) else { return false }
         let p = found.position
         var end = p
@@ -89,7 +100,7 @@ struct PackedTable {
 
     /// Empties slot `i`, then moves back every later slot of the probe run whose home is not
     /// cyclically after the hole (as `KeySpace` deletes).
-    private mutating func removeSlot(_ i: Int) {
+    private func removeSlot(_ i: Int) {
         let mask = slots.count - 1
         slots[i] = 0
         var hole = i, j = i
@@ -107,7 +118,7 @@ struct PackedTable {
     }
 
     /// Copies the live records into a new buffer; each slot keeps its place.
-    private mutating func compact() {
+    private func compact() {
         var fresh = PackedBytes()
         for i in slots.indices where slots[i] != 0 {
             let s = slots[i]
