@@ -136,7 +136,7 @@ public final class Dataset {
     private static func survives(_ node: KeyNode, now: Int64?) -> Bool {
         if let now, let t = node.expireAtMs, t <= now { return false }
         guard case .hash(let h)? = node.object else { return true }
-        guard let now else { return !h.isEmpty }
+        guard let now, h.hasFieldExpiries else { return !h.isEmpty }
         var live = false
         h.forEach { _, _, t in if t.map({ $0 > now }) ?? true { live = true } }
         return live

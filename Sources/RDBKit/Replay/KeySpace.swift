@@ -43,6 +43,8 @@ final class KeyNode: ManagedBuffer<KeyNodeHeader, UInt8> {
         set { header.expireAtMs = newValue ?? KeyNodeHeader.noExpiry }
     }
 
+    var type: DataType { header.obj?.type ?? .string }
+
     /// The value when it is not an inline string (nil when it is: see `withString`).
     var object: Obj? { header.obj }
 
@@ -174,7 +176,7 @@ struct KeySpace {
     }
 
     /// Puts `node` in the first free slot from its home (the table has room).
-    private mutating func place(_ node: KeyNode, hash: UInt32) {
+    private mutating func place(_ node: consuming KeyNode, hash: UInt32) {
         let mask = slots.count - 1
         var i = Int(hash) & mask
         while tags[i] != 0 { i = (i + 1) & mask }
@@ -183,10 +185,15 @@ struct KeySpace {
     }
 
     private mutating func grow() {
-        let old = slots, oldTags = tags
+        var old: [KeyNode?] = []
+        swap(&old, &slots)
+        let oldTags = tags
         slots = Array(repeating: nil, count: Swift.max(8, old.count * 2))
         tags = Array(repeating: 0, count: slots.count)
-        for (i, node) in old.enumerated() { if let node { place(node, hash: oldTags[i]) } }
+        // Moved out of the old table, not copied: no reference counting per key.
+        old.withUnsafeMutableBufferPointer { b in
+            for i in b.indices { if let node = b[i].take() { place(node, hash: oldTags[i]) } }
+        }
     }
 
     @discardableResult

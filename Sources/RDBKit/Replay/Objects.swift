@@ -534,6 +534,8 @@ final class HashObj {
     }
 
     var hasFieldExpiries: Bool {
+        // The packed form holds none.
+        guard table != nil else { return false }
         var any = false
         forEach { _, _, t in if t != nil { any = true } }
         return any

@@ -199,9 +199,9 @@ public final class Replayer {
         dataset.dbs[d][key] = Dataset.Entry(obj: obj, expireAtMs: ttl)
     }
 
-    /// Sets a key to a string value, as `store` does.
-    func store(_ key: [UInt8], string bytes: [UInt8], keepTTL: Bool = false) {
-        let ttl = keepTTL ? dataset.dbs[db].node(key)?.expireAtMs : nil
+    /// Sets a key to a string value, as `store` does, with expiry `expireAtMs` if given.
+    func store(_ key: [UInt8], string bytes: [UInt8], keepTTL: Bool = false, expireAtMs: Int64? = nil) {
+        let ttl = expireAtMs ?? (keepTTL ? dataset.dbs[db].node(key)?.expireAtMs : nil)
         dataset.dbs[db].setString(key, bytes, expireAtMs: ttl)
     }
 

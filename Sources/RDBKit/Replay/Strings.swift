@@ -63,11 +63,12 @@ extension Replayer {
             i += 1
         }
         let key = a[1]
-        let current = obj(key)
-        if get, let current, current.type != .string { throw wrongType(a) }
-        if (nx && current != nil) || (xx && current == nil) { return }
-        store(key, string: a[2], keepTTL: keepTTL)
-        if let expireAt { setExpiry(key, expireAt) }
+        if nx || xx || get {
+            let current = dataset.dbs[db].node(key)
+            if get, let current, current.type != .string { throw wrongType(a) }
+            if (nx && current != nil) || (xx && current == nil) { return }
+        }
+        store(key, string: a[2], keepTTL: keepTTL, expireAtMs: expireAt)
         touched(key)
     }
 
