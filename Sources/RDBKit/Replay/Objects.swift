@@ -315,15 +315,14 @@ final class SetObj {
 /// A sorted set in ZRANGE order (score, then member bytes). While small (at most
 /// `zset-max-listpack-entries` members of at most `zset-max-listpack-value` bytes) the
 /// members and scores alternate in one packed buffer, as in Redis's listpack; past that, an
-/// ordered array for rank and range access plus a member → score index. The array costs
-/// O(n) per insert; a skiplist is not worth it until AOFs with very large, heavily mutated
-/// sorted sets show up.
+/// ordered sequence of blocks (`OrderedItems`) for rank and range access plus a member →
+/// score index.
 final class ZSetObj {
     struct Item { var score: Double; var member: [UInt8] }
     private static let limits = EncodingLimits()
     /// Member, score (its 8-byte bit pattern), member, score...
     private var packed = PackedBytes()
-    private var big: (ordered: [Item], index: [[UInt8]: Double])?
+    private var big: (ordered: OrderedItems, index: [[UInt8]: Double])?
 
     init() {}
 
@@ -338,7 +337,7 @@ final class ZSetObj {
 
     /// The items in order.
     var ordered: [Item] {
-        if let big { return big.ordered }
+        if let big { return big.ordered.items }
         var items: [Item] = []
         items.reserveCapacity(count)
         var p = packed.startPosition
@@ -379,8 +378,8 @@ final class ZSetObj {
         a.score != b.score ? a.score < b.score : bytewiseLess(a.member, b.member)
     }
 
-    /// The first index of the big form's array whose item does not precede `item`.
-    private static func position(of item: Item, in ordered: [Item]) -> Int {
+    /// The first index of `ordered` whose item does not precede `item`.
+    static func position(of item: Item, in ordered: [Item]) -> Int {
         var lo = 0, hi = ordered.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -401,11 +400,10 @@ final class ZSetObj {
                 return
             }
             let items = ordered
-            big = (items, Dictionary(items.map { ($0.member, $0.score) }, uniquingKeysWith: { a, _ in a }))
+            big = (OrderedItems(items), Dictionary(items.map { ($0.member, $0.score) }, uniquingKeysWith: { a, _ in a }))
             packed = PackedBytes()
         }
-        let item = Item(score: score, member: member)
-        big!.ordered.insert(item, at: Self.position(of: item, in: big!.ordered))
+        big!.ordered.insert(Item(score: score, member: member))
         big!.index[member] = score
     }
 
@@ -426,7 +424,7 @@ final class ZSetObj {
     func remove(_ member: [UInt8]) -> Bool {
         if big != nil {
             guard let old = big!.index.removeValue(forKey: member) else { return false }
-            big!.ordered.remove(at: Self.position(of: Item(score: old, member: member), in: big!.ordered))
+            big!.ordered.remove(Item(score: old, member: member))
             return true
         }
         guard let p = packedPosition(of: member) else { return false }
@@ -437,13 +435,76 @@ final class ZSetObj {
     /// Removes the items at ranks `range` (ascending order).
     func removeRanks(_ range: Range<Int>) {
         if big != nil {
-            for i in range { big!.index.removeValue(forKey: big!.ordered[i].member) }
-            big!.ordered.removeSubrange(range)
+            for item in big!.ordered.removeRanks(range) { big!.index.removeValue(forKey: item.member) }
             return
         }
         var p = packed.startPosition
         for _ in 0..<(2 * range.lowerBound) { p = packed.position(after: p) }
         packed.remove(at: p, elements: 2 * range.count)
+    }
+}
+
+/// A big sorted set's items in order, in blocks of at most `blockMax`: an insertion or removal
+/// moves part of one block, where one array would move half the set (a ZADD of 20,000 new
+/// members moved gigabytes).
+struct OrderedItems {
+    typealias Item = ZSetObj.Item
+    private static let blockMax = 512
+    private var blocks: [[Item]] = []
+    private(set) var count = 0
+
+    init(_ items: [Item]) {
+        for start in stride(from: 0, to: items.count, by: Self.blockMax / 2) {
+            blocks.append(Array(items[start..<Swift.min(items.count, start + Self.blockMax / 2)]))
+        }
+        count = items.count
+    }
+
+    var items: [Item] { Array(blocks.joined()) }
+
+    /// The block where `item` belongs: the first whose last item does not precede it, else
+    /// the last.
+    private func block(for item: Item) -> Int {
+        var lo = 0, hi = blocks.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let b = blocks[mid]
+            if ZSetObj.precedes(b[b.count - 1], item) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    mutating func insert(_ item: Item) {
+        count += 1
+        guard !blocks.isEmpty else { blocks = [[item]]; return }
+        let b = block(for: item)
+        blocks[b].insert(item, at: ZSetObj.position(of: item, in: blocks[b]))
+        if blocks[b].count > Self.blockMax {
+            let half = blocks[b].count / 2
+            let tail = Array(blocks[b][half...])
+            blocks[b].removeSubrange(half...)
+            blocks.insert(tail, at: b + 1)
+        }
+    }
+
+    /// Removes `item`, which is there.
+    mutating func remove(_ item: Item) {
+        guard !blocks.isEmpty else { return }
+        let b = block(for: item)
+        let i = ZSetObj.position(of: item, in: blocks[b])
+        guard i < blocks[b].count else { return }
+        blocks[b].remove(at: i)
+        count -= 1
+        if blocks[b].isEmpty { blocks.remove(at: b) }
+    }
+
+    /// Removes the items at ranks `range` and returns them.
+    mutating func removeRanks(_ range: Range<Int>) -> ArraySlice<Item> {
+        var all = items
+        let removed = all[range]
+        all.removeSubrange(range)
+        self = OrderedItems(all)
+        return removed
     }
 }
 

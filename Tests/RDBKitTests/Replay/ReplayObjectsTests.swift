@@ -105,6 +105,33 @@ import Testing
         #expect(items == model && l.count == model.count)
     }
 
+    @Test func bigSortedSetStaysInOrderThroughRescoresAndRemovals() {
+        let z = ZSetObj()
+        var model: [[UInt8]: Double] = [:]
+        var n = Numbers(state: 3)
+        for _ in 0..<12_000 {
+            let m = Self.bytes("player:\(n.next(3000))")
+            switch n.next(10) {
+            case 0..<7:
+                let score = Double(n.next(500)) - 250
+                z.set(m, score)
+                model[m] = score
+            case 7..<9:
+                #expect(z.remove(m) == (model.removeValue(forKey: m) != nil))
+            default:
+                let sorted = model.map { ZSetObj.Item(score: $0.value, member: $0.key) }.sorted(by: ZSetObj.precedes)
+                guard sorted.count > 10 else { continue }
+                let lo = n.next(sorted.count - 10)
+                z.removeRanks(lo..<(lo + 5))
+                for item in sorted[lo..<(lo + 5)] { model[item.member] = nil }
+            }
+        }
+        let expected = model.map { ZSetObj.Item(score: $0.value, member: $0.key) }.sorted(by: ZSetObj.precedes)
+        #expect(z.count == expected.count)
+        #expect(z.ordered.map(\.member) == expected.map(\.member) && z.ordered.map(\.score) == expected.map(\.score))
+        #expect(z.score(of: expected[7].member) == expected[7].score)
+    }
+
     @Test func stringKeysKeepTheirTTLAcrossChangesAndGiveWayToOtherTypes() throws {
         let r = Replayer()
         try run(r, "SET k abc", "PEXPIREAT k 5000", "APPEND k def", "INCRBY n 5", "INCRBY n 2")
