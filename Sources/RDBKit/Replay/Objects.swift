@@ -113,6 +113,11 @@ final class ListObj {
         return (nodes!.count - 1, nodes![nodes!.count - 1].count)
     }
 
+    /// Sizes a small list's buffer for `elements` about to be pushed.
+    func reserve(adding elements: ArraySlice<[UInt8]>) {
+        if nodes == nil && count + elements.count <= Self.packedMaxEntries { packed.reserve(adding: elements) }
+    }
+
     func push(_ element: [UInt8], left: Bool) {
         makeRoom(for: element)
         count += 1
@@ -262,6 +267,11 @@ final class SetObj {
     func contains(_ member: [UInt8]) -> Bool {
         if let table { return table.position(of: member) != nil }
         return packed.firstPosition(of: member) != nil
+    }
+
+    /// Sizes a small set's buffer for `members` about to be added.
+    func reserve(adding members: ArraySlice<[UInt8]>) {
+        if table == nil && count + members.count <= Self.limits.setMaxListpackEntries { packed.reserve(adding: members) }
     }
 
     /// Adds `member`; false when it was there.
@@ -529,6 +539,11 @@ final class HashObj {
 
     var count: Int { table?.count ?? packed.count / 2 }
     var isEmpty: Bool { count == 0 }
+
+    /// Sizes a small hash's buffer for the fields and values about to be set.
+    func reserve(adding fieldsAndValues: ArraySlice<[UInt8]>) {
+        if table == nil && count + fieldsAndValues.count / 2 <= Self.limits.hashMaxEntries { packed.reserve(adding: fieldsAndValues) }
+    }
 
     /// A field's value and TTL; setting nil removes it.
     subscript(field: [UInt8]) -> Field? {
