@@ -332,16 +332,30 @@ final class ZSetObj {
     private static let limits = EncodingLimits()
     /// Member, score (its 8-byte bit pattern), member, score...
     private var packed = PackedBytes()
-    private var big: (ordered: OrderedItems, index: [[UInt8]: Double])?
+    private var big: Big?
+
+    /// The big form, boxed: a small sorted set pays one pointer for it.
+    private final class Big {
+        var ordered: OrderedItems
+        var index: [[UInt8]: Double]
+        init(_ ordered: OrderedItems, _ index: [[UInt8]: Double]) { self.ordered = ordered; self.index = index }
+    }
 
     init() {}
+
+    /// Sizes a small sorted set's buffer for the members about to be added (each with its
+    /// 8-byte score).
+    func reserve(adding members: some Collection<[UInt8]>) {
+        guard big == nil && count + members.count <= Self.limits.zsetMaxEntries else { return }
+        packed.reserve(adding: members, extraBytes: 9 * members.count)
+    }
 
     var count: Int { big?.ordered.count ?? packed.count / 2 }
 
     func copy() -> ZSetObj {
         let z = ZSetObj()
         z.packed = packed
-        z.big = big
+        z.big = big.map { Big($0.ordered, $0.index) }
         return z
     }
 
@@ -410,7 +424,7 @@ final class ZSetObj {
                 return
             }
             let items = ordered
-            big = (OrderedItems(items), Dictionary(items.map { ($0.member, $0.score) }, uniquingKeysWith: { a, _ in a }))
+            big = Big(OrderedItems(items), Dictionary(items.map { ($0.member, $0.score) }, uniquingKeysWith: { a, _ in a }))
             packed = PackedBytes()
         }
         big!.ordered.insert(Item(score: score, member: member))

@@ -104,8 +104,8 @@ struct PackedBytes: Equatable {
 
     /// Room for `elements` appended, exactly: a command adding several elements at once sizes
     /// the buffer once, and leaves no slack.
-    mutating func reserve<C: Collection>(adding elements: C) where C.Element == [UInt8] {
-        var needed = buffer.count
+    mutating func reserve<C: Collection>(adding elements: C, extraBytes: Int = 0) where C.Element == [UInt8] {
+        var needed = buffer.count + extraBytes
         for e in elements { needed += e.count + (Int.bitWidth - e.count.leadingZeroBitCount + 6) / 7 + (e.isEmpty ? 1 : 0) }
         if needed > buffer.capacity { buffer.reserveCapacity(needed) }
     }
