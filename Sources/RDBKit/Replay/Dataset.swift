@@ -74,8 +74,8 @@ public final class Dataset {
 
     /// The keys of `db` in byte order. Sorted by their first 16 bytes, then (on a tie) by the
     /// whole key: inline comparisons on a compact array, where comparing the keys in their
-    /// nodes costs a cache miss and retains at every step. The array is all it allocates: at
-    /// the peak of a write, the dataset is all there too.
+    /// nodes costs a cache miss and retains at every step. (`writeRDB` does without: it writes
+    /// in slot order, adding nothing at the peak.)
     func sortedKeys(_ db: Int) -> [SortKey] {
         let keySpace = dbs[db]
         var order: [SortKey] = []

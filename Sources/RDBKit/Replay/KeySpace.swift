@@ -35,7 +35,7 @@ final class KeyNode: ManagedBuffer<KeyNodeHeader, UInt8> {
 
     /// The value; an inline string is copied out into a `StringObj`.
     var entry: Dataset.Entry {
-        Dataset.Entry(obj: header.obj ?? .string(withString { StringObj.make(Array($0!)) }), expireAtMs: expireAtMs)
+        Dataset.Entry(obj: header.obj ?? .string(withInlineBytes { StringObj.make(Array($0)) }), expireAtMs: expireAtMs)
     }
 
     var expireAtMs: Int64? {
@@ -70,6 +70,11 @@ final class KeyNode: ManagedBuffer<KeyNodeHeader, UInt8> {
     /// Calls `body` with the inline string's bytes, or nil when the value is not one.
     func withString<R>(_ body: (UnsafeRawBufferPointer?) throws -> R) rethrows -> R {
         guard header.obj == nil else { return try body(nil) }
+        return try withInlineBytes(body)
+    }
+
+    /// The bytes after the key's: an inline string's.
+    private func withInlineBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let k = Int(header.keyCount), n = Int(header.stringCount)
         return try withUnsafeMutablePointerToElements { try body(UnsafeRawBufferPointer(start: $0 + k, count: n)) }
     }
