@@ -198,7 +198,7 @@ extension Replayer {
             }
             out[j] = v
         }
-        store(target, .string(StringObj.make(out)))
+        store(target, string: out)
         touched(target)
     }
 }

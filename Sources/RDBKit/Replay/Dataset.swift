@@ -74,8 +74,8 @@ public final class Dataset {
 
     /// The keys of `db` in byte order. Sorted by their first 16 bytes, then (on a tie) by the
     /// whole key: inline comparisons on a compact array, where comparing the keys in their
-    /// nodes costs a cache miss and retains at every step. The array is all it allocates: at
-    /// the peak of a write, the dataset is all there too.
+    /// nodes costs a cache miss and retains at every step. (`writeRDB` does without: it writes
+    /// in slot order, adding nothing at the peak.)
     func sortedKeys(_ db: Int) -> [SortKey] {
         let keySpace = dbs[db]
         var order: [SortKey] = []
@@ -100,10 +100,11 @@ public final class Dataset {
 
     /// The record of one key as `records(now:)` gives it, nil when nothing of it survives `now`.
     static func record(_ node: KeyNode, db: Int, now: Int64?) -> KeyRecord? {
-        let e = node.entry
-        if let now, let t = e.expireAtMs, t <= now { return nil }
-        guard let (value, encoding) = value(of: e.obj, now: now) else { return nil }
-        return KeyRecord(db: db, key: node.key, value: value, expireAtMs: e.expireAtMs,
+        let expireAtMs = node.expireAtMs
+        if let now, let t = expireAtMs, t <= now { return nil }
+        let converted = node.withString { s in s.map(stringValue) } ?? node.object.flatMap { value(of: $0, now: now) }
+        guard let (value, encoding) = converted else { return nil }
+        return KeyRecord(db: db, key: node.key, value: value, expireAtMs: expireAtMs,
                          metadata: RecordMetadata(encoding: encoding, typeByte: 0))
     }
 
@@ -112,9 +113,9 @@ public final class Dataset {
     public func counts(now: Int64?) -> [(keys: UInt64, expires: UInt64)] {
         dbs.map { keySpace in
             var keys: UInt64 = 0, expires: UInt64 = 0
-            for e in keySpace.entries where Self.survives(e, now: now) {
+            for node in keySpace.nodes where Self.survives(node, now: now) {
                 keys += 1
-                if e.expireAtMs != nil { expires += 1 }
+                if node.expireAtMs != nil { expires += 1 }
             }
             return (keys, expires)
         }
@@ -123,8 +124,8 @@ public final class Dataset {
     /// True when some hash field has its own expiry (only RDB 12 and later can hold it).
     public var hasFieldExpiries: Bool {
         dbs.contains { keySpace in
-            keySpace.entries.contains { e in
-                if case .hash(let h) = e.obj { return h.hasFieldExpiries }
+            keySpace.nodes.contains { node in
+                if case .hash(let h)? = node.object { return h.hasFieldExpiries }
                 return false
             }
         }
@@ -132,10 +133,10 @@ public final class Dataset {
 
     /// Whether `records(now:)` gives this entry: `value(of:now:)` is nil only for a hash
     /// without a live field.
-    private static func survives(_ e: Entry, now: Int64?) -> Bool {
-        if let now, let t = e.expireAtMs, t <= now { return false }
-        guard case .hash(let h) = e.obj else { return true }
-        guard let now else { return !h.isEmpty }
+    private static func survives(_ node: KeyNode, now: Int64?) -> Bool {
+        if let now, let t = node.expireAtMs, t <= now { return false }
+        guard case .hash(let h)? = node.object else { return true }
+        guard let now, h.hasFieldExpiries else { return !h.isEmpty }
         var live = false
         h.forEach { _, _, t in if t.map({ $0 > now }) ?? true { live = true } }
         return live
@@ -212,8 +213,7 @@ public final class Dataset {
     static func value(of obj: Obj, now: Int64?) -> (Value, Encoding)? {
         switch obj {
         case .string(let s):
-            let isInt = s.withBytes { Decimal64.parseCanonical($0) } != nil
-            return (.string(s.bytes), isInt ? .int : .raw)
+            return s.withBytes(stringValue)
         case .list(let l):
             var items = ByteList()
             l.forEach { items.append($0) }
@@ -245,6 +245,10 @@ public final class Dataset {
         case .opaque(let o):
             return (o.value, o.value.type == .module ? .module : .array)
         }
+    }
+
+    private static func stringValue(_ bytes: UnsafeRawBufferPointer) -> (Value, Encoding) {
+        (.string(Array(bytes)), Decimal64.parseCanonical(bytes) != nil ? .int : .raw)
     }
 
     private static func streamValue(of s: StreamObj) -> StreamValue {

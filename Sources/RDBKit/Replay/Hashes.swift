@@ -28,6 +28,7 @@ extension Replayer {
     private func hset(_ a: Args) throws {
         guard a.count >= 4, a.count % 2 == 0 else { throw a.error(.syntax, "wrong number of arguments") }
         let h = try hashForWrite(a)
+        h.reserve(adding: a.argv[2...])
         // Overwriting a field drops its TTL (hashTypeSet without HASH_SET_KEEP_TTL).
         for i in stride(from: 2, to: a.count, by: 2) { h[a[i]] = HashObj.Field(value: a[i + 1], expireAtMs: nil) }
         touched(a[1], by: (a.count - 2) / 2)

@@ -1,50 +1,100 @@
-/// One key of a `KeySpace`: its entry and hash in the header, its bytes in the same allocation
-/// (one allocation per key, where a dictionary of `[UInt8]` keys costs a node plus an array).
+/// One key of a `KeySpace`: its value and expiry in the header, its bytes in the same
+/// allocation and, for a string, the value's bytes after them (as Redis embeds short strings):
+/// one allocation per string key, where a node beside a string object costs two.
 final class KeyNode: ManagedBuffer<KeyNodeHeader, UInt8> {
-    static func make(_ key: UnsafeRawBufferPointer, hash: UInt32, entry: Dataset.Entry) -> KeyNode {
-        let node = create(minimumCapacity: key.count) { _ in
-            KeyNodeHeader(obj: entry.obj, expireAtMs: entry.expireAtMs ?? KeyNodeHeader.noExpiry, hash: hash, count: UInt32(key.count))
+    /// A node for `key` holding `entry`, a string's bytes inline.
+    static func make(_ key: UnsafeRawBufferPointer, entry: Dataset.Entry) -> KeyNode {
+        if case .string(let s) = entry.obj, s.count <= UInt32.max {
+            return s.withBytes { make(key, obj: nil, string: $0, expireAtMs: entry.expireAtMs) }
+        }
+        return make(key, obj: entry.obj, string: UnsafeRawBufferPointer(start: nil, count: 0), expireAtMs: entry.expireAtMs)
+    }
+
+    /// A node for `key` holding the string `value`.
+    static func make(_ key: UnsafeRawBufferPointer, string value: UnsafeRawBufferPointer, expireAtMs: Int64?) -> KeyNode {
+        guard value.count <= UInt32.max else {
+            return make(key, obj: .string(StringObj.make(Array(value))), string: UnsafeRawBufferPointer(start: nil, count: 0), expireAtMs: expireAtMs)
+        }
+        return make(key, obj: nil, string: value, expireAtMs: expireAtMs)
+    }
+
+    private static func make(_ key: UnsafeRawBufferPointer, obj: Obj?, string: UnsafeRawBufferPointer, expireAtMs: Int64?) -> KeyNode {
+        let node = create(minimumCapacity: key.count + string.count) { _ in
+            KeyNodeHeader(obj: obj, expireAtMs: expireAtMs ?? KeyNodeHeader.noExpiry,
+                          keyCount: UInt32(key.count), stringCount: UInt32(string.count))
         }
         let typed = unsafeDowncast(node, to: KeyNode.self)
         typed.withUnsafeMutablePointerToElements { p in
             if let base = key.baseAddress { p.update(from: base.assumingMemoryBound(to: UInt8.self), count: key.count) }
+            if let base = string.baseAddress {
+                (p + key.count).update(from: base.assumingMemoryBound(to: UInt8.self), count: string.count)
+            }
         }
         return typed
     }
 
+    /// The value; an inline string is copied out into a `StringObj`.
     var entry: Dataset.Entry {
-        get {
-            let h = header
-            return Dataset.Entry(obj: h.obj, expireAtMs: h.expireAtMs == KeyNodeHeader.noExpiry ? nil : h.expireAtMs)
-        }
-        set {
-            header.obj = newValue.obj
-            header.expireAtMs = newValue.expireAtMs ?? KeyNodeHeader.noExpiry
-        }
+        Dataset.Entry(obj: header.obj ?? .string(withInlineBytes { StringObj.make(Array($0)) }), expireAtMs: expireAtMs)
+    }
+
+    var expireAtMs: Int64? {
+        get { header.expireAtMs == KeyNodeHeader.noExpiry ? nil : header.expireAtMs }
+        set { header.expireAtMs = newValue ?? KeyNodeHeader.noExpiry }
+    }
+
+    var type: DataType { header.obj?.type ?? .string }
+
+    /// The value when it is not an inline string (nil when it is: see `withString`).
+    var object: Obj? { header.obj }
+
+    /// Whether `entry` may replace this node's value in place: neither is an inline string.
+    func holdsInPlace(_ entry: Dataset.Entry) -> Bool {
+        guard header.obj != nil else { return false }
+        if case .string = entry.obj { return false }
+        return true
+    }
+
+    func replace(_ entry: Dataset.Entry) {
+        header.obj = entry.obj
+        expireAtMs = entry.expireAtMs
     }
 
     var key: [UInt8] { withKey { Array($0) } }
 
     func withKey<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        let n = Int(header.count)
+        let n = Int(header.keyCount)
         return try withUnsafeMutablePointerToElements { try body(UnsafeRawBufferPointer(start: $0, count: n)) }
     }
 
-    func matches(_ key: UnsafeRawBufferPointer, hash: UInt32) -> Bool {
-        guard header.hash == hash, Int(header.count) == key.count else { return false }
+    /// Calls `body` with the inline string's bytes, or nil when the value is not one.
+    func withString<R>(_ body: (UnsafeRawBufferPointer?) throws -> R) rethrows -> R {
+        guard header.obj == nil else { return try body(nil) }
+        return try withInlineBytes(body)
+    }
+
+    /// The bytes after the key's: an inline string's.
+    private func withInlineBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let k = Int(header.keyCount), n = Int(header.stringCount)
+        return try withUnsafeMutablePointerToElements { try body(UnsafeRawBufferPointer(start: $0 + k, count: n)) }
+    }
+
+    func matches(_ key: UnsafeRawBufferPointer) -> Bool {
+        guard Int(header.keyCount) == key.count else { return false }
         return withKey { $0.elementsEqual(key) }
     }
 }
 
-/// Four words with the object header: an `Optional` expiry and word-sized hash and length
-/// would take two more.
+/// Three words with the object header: an `Optional` expiry would take another. The key's
+/// hash is not kept: the table's tags hold it.
 struct KeyNodeHeader {
     static let noExpiry = Int64.min
-    var obj: Obj
+    /// nil: a string, its bytes after the key's.
+    var obj: Obj?
     /// Unix ms, `noExpiry` for none.
     var expireAtMs: Int64
-    let hash: UInt32
-    let count: UInt32
+    let keyCount: UInt32
+    let stringCount: UInt32
 }
 
 /// One database's keys: an open-addressing table (linear probing, deletion by backward shift)
@@ -64,10 +114,10 @@ struct KeySpace {
 
     var isEmpty: Bool { count == 0 }
 
+    /// `Hash64`, not `Hasher`: faster on short keys, and the same every run, so the slot
+    /// order `Dataset.writeRDB` writes in (and so the file) is too.
     static func hash(_ key: UnsafeRawBufferPointer) -> UInt32 {
-        var h = Hasher()
-        h.combine(bytes: key)
-        return Swift.max(1, UInt32(truncatingIfNeeded: h.finalize()))
+        Swift.max(1, UInt32(truncatingIfNeeded: Hash64.hash(key)))
     }
 
     /// The slot holding `key`, or nil.
@@ -78,7 +128,7 @@ struct KeySpace {
         while true {
             let tag = tags[i]
             if tag == 0 { return nil }
-            if tag == hash, let node = slots[i], node.matches(key, hash: hash) { return i }
+            if tag == hash, let node = slots[i], node.matches(key) { return i }
             i = (i + 1) & mask
         }
     }
@@ -98,29 +148,57 @@ struct KeySpace {
         key.withUnsafeBytes { k in
             let hash = Self.hash(k)
             if let i = slot(of: k, hash: hash), let node = slots[i] {
-                node.entry = entry
+                if node.holdsInPlace(entry) { node.replace(entry) } else { slots[i] = KeyNode.make(k, entry: entry) }
                 return
             }
-            if (count + 1) * 4 > slots.count * 3 { grow() }
-            place(KeyNode.make(k, hash: hash, entry: entry))
-            count += 1
+            add(KeyNode.make(k, entry: entry), hash: hash)
         }
     }
 
+    /// Sets `key` to the string `value` with expiry `expireAtMs`.
+    mutating func setString(_ key: [UInt8], _ value: [UInt8], expireAtMs: Int64?) {
+        key.withUnsafeBytes { k in
+            value.withUnsafeBytes { v in
+                let hash = Self.hash(k)
+                let node = KeyNode.make(k, string: v, expireAtMs: expireAtMs)
+                if let i = slot(of: k, hash: hash) { slots[i] = node } else { add(node, hash: hash) }
+            }
+        }
+    }
+
+    /// Changes the expiry of `key` if present, in place.
+    mutating func setExpiry(_ key: [UInt8], _ expireAtMs: Int64?) {
+        node(key)?.expireAtMs = expireAtMs
+    }
+
+    func contains(_ key: [UInt8]) -> Bool { node(key) != nil }
+
+    /// Adds a node for a key not in the table.
+    private mutating func add(_ node: KeyNode, hash: UInt32) {
+        if (count + 1) * 4 > slots.count * 3 { grow() }
+        place(node, hash: hash)
+        count += 1
+    }
+
     /// Puts `node` in the first free slot from its home (the table has room).
-    private mutating func place(_ node: KeyNode) {
+    private mutating func place(_ node: consuming KeyNode, hash: UInt32) {
         let mask = slots.count - 1
-        var i = Int(node.header.hash) & mask
+        var i = Int(hash) & mask
         while tags[i] != 0 { i = (i + 1) & mask }
         slots[i] = node
-        tags[i] = node.header.hash
+        tags[i] = hash
     }
 
     private mutating func grow() {
-        let old = slots
+        var old: [KeyNode?] = []
+        swap(&old, &slots)
+        let oldTags = tags
         slots = Array(repeating: nil, count: Swift.max(8, old.count * 2))
         tags = Array(repeating: 0, count: slots.count)
-        for case let node? in old { place(node) }
+        // Moved out of the old table, not copied: no reference counting per key.
+        old.withUnsafeMutableBufferPointer { b in
+            for i in b.indices { if let node = b[i].take() { place(node, hash: oldTags[i]) } }
+        }
     }
 
     @discardableResult
@@ -166,10 +244,13 @@ struct KeySpace {
         for (i, node) in slots.enumerated() { if let node { try body(i, node) } }
     }
 
-    /// The node in slot `i`, which holds one.
+    /// The node in slot `i`, if any.
     func node(atSlot i: Int) -> KeyNode? { slots[i] }
+
+    /// How many slots there are (for `node(atSlot:)`).
+    var slotCount: Int { slots.count }
 
     var keys: [[UInt8]] { slots.compactMap { $0?.key } }
 
-    var entries: some Sequence<Dataset.Entry> { slots.lazy.compactMap { $0?.entry } }
+    var nodes: some Sequence<KeyNode> { slots.lazy.compactMap { $0 } }
 }

@@ -36,6 +36,7 @@ extension Replayer {
             l = ListObj()
             store(a[1], .list(l))
         }
+        l.reserve(adding: a.argv[2...])
         for i in 2..<a.count {
             l.push(a[i], left: left)
         }

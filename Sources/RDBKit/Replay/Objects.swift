@@ -59,103 +59,179 @@ final class StringObj: ManagedBuffer<Int, UInt8> {
     }
 }
 
-/// Elements packed in one buffer while the list is small (at most `listPackedMaxEntries` of
-/// at most `listPackedMaxValue` bytes, about one quicklist node's worth), a deque of arrays past
-/// that; indexing a packed list scans, as walking a listpack does.
+/// Elements packed in one buffer while the list is small (at most `packedMaxEntries` of at
+/// most `packedMaxValue` bytes, about one quicklist node's worth); past that, in a sequence of
+/// such buffers (nodes of at most `nodeMaxEntries` elements or `nodeMaxBytes` bytes), as a
+/// quicklist holds them: a big list costs its bytes, not an allocation per element. Indexing
+/// walks the nodes, then scans one, as Redis does.
 final class ListObj {
     private static let packedMaxEntries = 128
     private static let packedMaxValue = 64
+    private static let nodeMaxEntries = 128
+    private static let nodeMaxBytes = 8192
     private var packed = PackedBytes()
-    private var deque: Deque<[UInt8]>?
+    private var nodes: [PackedBytes]?
+    private(set) var count = 0
 
     init() {}
 
     func copy() -> ListObj {
         let l = ListObj()
         l.packed = packed
-        l.deque = deque
+        l.nodes = nodes
+        l.count = count
         return l
     }
 
-    var count: Int { deque?.count ?? packed.count }
     var isEmpty: Bool { count == 0 }
 
-    /// Converts to the deque when adding `element` would leave the packed limits.
+    /// Converts to nodes when adding `element` would leave the packed limits.
     private func makeRoom(for element: [UInt8]) {
-        guard deque == nil, packed.count >= Self.packedMaxEntries || element.count > Self.packedMaxValue else { return }
-        deque = Deque(packed.elements)
+        guard nodes == nil, packed.count >= Self.packedMaxEntries || element.count > Self.packedMaxValue else { return }
+        nodes = packed.isEmpty ? [] : [packed]
         packed = PackedBytes()
     }
 
-    /// The position of element `i` in the packed buffer.
-    private func position(_ i: Int) -> Int {
-        var p = packed.startPosition
-        for _ in 0..<i { p = packed.position(after: p) }
+    private static func isFull(_ node: PackedBytes) -> Bool {
+        node.count >= nodeMaxEntries || node.endPosition >= nodeMaxBytes
+    }
+
+    /// The position of element `i` of `node`.
+    private static func position(_ i: Int, in node: PackedBytes) -> Int {
+        var p = node.startPosition
+        for _ in 0..<i { p = node.position(after: p) }
         return p
+    }
+
+    /// The node holding element `i` (< count) and its index there.
+    private func locate(_ i: Int) -> (node: Int, index: Int) {
+        var i = i
+        for (n, node) in nodes!.enumerated() {
+            if i < node.count { return (n, i) }
+            i -= node.count
+        }
+        return (nodes!.count - 1, nodes![nodes!.count - 1].count)
+    }
+
+    /// Sizes a small list's buffer for `elements` about to be pushed.
+    func reserve(adding elements: ArraySlice<[UInt8]>) {
+        if nodes == nil && count + elements.count <= Self.packedMaxEntries { packed.reserve(adding: elements) }
     }
 
     func push(_ element: [UInt8], left: Bool) {
         makeRoom(for: element)
-        if deque != nil {
-            if left { deque!.prepend(element) } else { deque!.append(element) }
-        } else if left {
-            packed.insert(element, at: packed.startPosition)
+        count += 1
+        guard nodes != nil else {
+            if left { packed.insert(element, at: packed.startPosition) } else { packed.append(element) }
+            return
+        }
+        if left {
+            if let first = nodes!.first, !Self.isFull(first) { nodes![0].insert(element, at: first.startPosition) }
+            else { nodes!.insert(PackedBytes([element]), at: 0) }
         } else {
-            packed.append(element)
+            if let last = nodes!.last, !Self.isFull(last) { nodes![nodes!.count - 1].append(element) }
+            else { nodes!.append(PackedBytes([element])) }
         }
     }
 
     /// Removes and returns the first (`left`) or last element; the list must not be empty.
     func pop(left: Bool) -> [UInt8] {
-        if deque != nil { return left ? deque!.removeFirst() : deque!.removeLast() }
-        let p = left ? packed.startPosition : position(packed.count - 1)
-        let e = packed.bytes(at: p)
-        packed.remove(at: p)
+        count -= 1
+        guard nodes != nil else {
+            let p = left ? packed.startPosition : Self.position(packed.count - 1, in: packed)
+            let e = packed.bytes(at: p)
+            packed.remove(at: p)
+            return e
+        }
+        let n = left ? 0 : nodes!.count - 1
+        let p = left ? nodes![n].startPosition : Self.position(nodes![n].count - 1, in: nodes![n])
+        let e = nodes![n].bytes(at: p)
+        nodes![n].remove(at: p)
+        if nodes![n].isEmpty { nodes!.remove(at: n) }
         return e
     }
 
     subscript(i: Int) -> [UInt8] {
-        get { deque?[i] ?? packed.bytes(at: position(i)) }
+        get {
+            guard let nodes else { return packed.bytes(at: Self.position(i, in: packed)) }
+            let (n, j) = locate(i)
+            return nodes[n].bytes(at: Self.position(j, in: nodes[n]))
+        }
         set {
             makeRoom(for: newValue)
-            if deque != nil { deque![i] = newValue } else { packed.replace(at: position(i), with: newValue) }
+            guard nodes != nil else { packed.replace(at: Self.position(i, in: packed), with: newValue); return }
+            let (n, j) = locate(i)
+            nodes![n].replace(at: Self.position(j, in: nodes![n]), with: newValue)
         }
     }
 
     func firstIndex(of element: [UInt8]) -> Int? {
-        if let deque { return deque.firstIndex(of: element) }
-        var p = packed.startPosition
-        for i in 0..<packed.count {
-            if packed.element(at: p, equals: element) { return i }
-            p = packed.position(after: p)
+        var i = 0
+        for node in nodes ?? [packed] {
+            var p = node.startPosition
+            while p < node.endPosition {
+                if node.element(at: p, equals: element) { return i }
+                p = node.position(after: p)
+                i += 1
+            }
         }
         return nil
     }
 
+    /// Inserts `element` before element `i` (at the end when `i` is `count`).
     func insert(_ element: [UInt8], at i: Int) {
+        if i == count { push(element, left: false); return }
         makeRoom(for: element)
-        if deque != nil { deque!.insert(element, at: i) } else { packed.insert(element, at: position(i)) }
+        count += 1
+        guard nodes != nil else { packed.insert(element, at: Self.position(i, in: packed)); return }
+        let (n, j) = locate(i)
+        nodes![n].insert(element, at: Self.position(j, in: nodes![n]))
+        if nodes![n].count > 2 * Self.nodeMaxEntries || nodes![n].endPosition > 2 * Self.nodeMaxBytes { split(n) }
+    }
+
+    /// Splits node `n` in two halves.
+    private func split(_ n: Int) {
+        let elements = nodes![n].elements
+        let half = elements.count / 2
+        nodes![n] = PackedBytes(elements[..<half])
+        nodes!.insert(PackedBytes(elements[half...]), at: n + 1)
     }
 
     func remove(at i: Int) {
-        if deque != nil { deque!.remove(at: i) } else { packed.remove(at: position(i)) }
+        count -= 1
+        guard nodes != nil else { packed.remove(at: Self.position(i, in: packed)); return }
+        let (n, j) = locate(i)
+        nodes![n].remove(at: Self.position(j, in: nodes![n]))
+        if nodes![n].isEmpty { nodes!.remove(at: n) }
     }
 
     /// Keeps the elements `keep` accepts, in order.
     func filter(keeping keep: ([UInt8]) throws -> Bool) rethrows {
-        if deque != nil { try deque!.filter(keeping: keep); return }
-        var kept = PackedBytes()
-        for e in packed.elements where try keep(e) { kept.append(e) }
-        packed = kept
+        guard nodes != nil else {
+            var kept = PackedBytes()
+            for e in packed.elements where try keep(e) { kept.append(e) }
+            packed = kept
+            count = kept.count
+            return
+        }
+        var kept: [PackedBytes] = []
+        var node = PackedBytes()
+        count = 0
+        try forEach { e in
+            let bytes = Array(e)
+            guard try keep(bytes) else { return }
+            if Self.isFull(node) { kept.append(node); node = PackedBytes() }
+            node.append(bytes)
+            count += 1
+        }
+        if !node.isEmpty { kept.append(node) }
+        nodes = kept
     }
 
     /// Calls `body` with every element's bytes, first to last.
     func forEach(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
-        if let deque {
-            for e in deque { try e.withUnsafeBytes(body) }
-        } else {
-            try packed.forEach(body)
-        }
+        guard let nodes else { try packed.forEach(body); return }
+        for node in nodes { try node.forEach(body) }
     }
 }
 
@@ -165,12 +241,12 @@ final class OpaqueObj {
 }
 
 /// Members packed in one buffer while the set is small (a listpack: at most
-/// `set-max-listpack-entries` members of at most `set-max-listpack-value` bytes), a hash set
-/// past that, as Redis converts.
+/// `set-max-listpack-entries` members of at most `set-max-listpack-value` bytes), a
+/// `PackedTable` past that (where Redis converts to a hash table).
 final class SetObj {
     private static let limits = EncodingLimits()
     private var packed = PackedBytes()
-    private var table: Set<[UInt8]>?
+    private var table: PackedTable?
 
     init() {}
 
@@ -181,7 +257,7 @@ final class SetObj {
     func copy() -> SetObj {
         let s = SetObj()
         s.packed = packed
-        s.table = table
+        s.table = table?.copy()
         return s
     }
 
@@ -189,8 +265,13 @@ final class SetObj {
     var isEmpty: Bool { count == 0 }
 
     func contains(_ member: [UInt8]) -> Bool {
-        if let table { return table.contains(member) }
+        if let table { return table.position(of: member) != nil }
         return packed.firstPosition(of: member) != nil
+    }
+
+    /// Sizes a small set's buffer for `members` about to be added.
+    func reserve(adding members: ArraySlice<[UInt8]>) {
+        if table == nil && count + members.count <= Self.limits.setMaxListpackEntries { packed.reserve(adding: members) }
     }
 
     /// Adds `member`; false when it was there.
@@ -202,28 +283,39 @@ final class SetObj {
                 packed.append(member)
                 return true
             }
-            table = Set(packed.elements)
+            let t = PackedTable(arity: 1)
+            for m in packed.elements { t.add(m) }
+            table = t
             packed = PackedBytes()
         }
-        return table!.insert(member).inserted
+        if table!.position(of: member) != nil { return false }
+        table!.add(member)
+        return true
     }
 
     /// Removes `member`; false when it was not there.
     @discardableResult
     func remove(_ member: [UInt8]) -> Bool {
-        if table != nil { return table!.remove(member) != nil }
+        if table != nil { return table!.remove(member) }
         guard let p = packed.firstPosition(of: member) else { return false }
         packed.remove(at: p)
         return true
     }
 
     /// The members as a Swift set, for the set algebra of the *STORE commands.
-    var members: Set<[UInt8]> { table ?? Set(packed.elements) }
+    var members: Set<[UInt8]> {
+        var out = Set<[UInt8]>(minimumCapacity: count)
+        forEach { out.insert(Array($0)) }
+        return out
+    }
 
     /// Calls `body` with every member's bytes.
     func forEach(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         if let table {
-            for m in table { try m.withUnsafeBytes(body) }
+            let records = table.records
+            try records.buffer.withUnsafeBytes { b in
+                try table.forEach { p in try body(UnsafeRawBufferPointer(rebasing: b[records.span(at: p)])) }
+            }
         } else {
             try packed.forEach(body)
         }
@@ -233,30 +325,43 @@ final class SetObj {
 /// A sorted set in ZRANGE order (score, then member bytes). While small (at most
 /// `zset-max-listpack-entries` members of at most `zset-max-listpack-value` bytes) the
 /// members and scores alternate in one packed buffer, as in Redis's listpack; past that, an
-/// ordered array for rank and range access plus a member → score index. The array costs
-/// O(n) per insert; a skiplist is not worth it until AOFs with very large, heavily mutated
-/// sorted sets show up.
+/// ordered sequence of blocks (`OrderedItems`) for rank and range access plus a member →
+/// score index.
 final class ZSetObj {
     struct Item { var score: Double; var member: [UInt8] }
     private static let limits = EncodingLimits()
     /// Member, score (its 8-byte bit pattern), member, score...
     private var packed = PackedBytes()
-    private var big: (ordered: [Item], index: [[UInt8]: Double])?
+    private var big: Big?
+
+    /// The big form, boxed: a small sorted set pays one pointer for it.
+    private final class Big {
+        var ordered: OrderedItems
+        var index: [[UInt8]: Double]
+        init(_ ordered: OrderedItems, _ index: [[UInt8]: Double]) { self.ordered = ordered; self.index = index }
+    }
 
     init() {}
+
+    /// Sizes a small sorted set's buffer for the members about to be added (each with its
+    /// 8-byte score).
+    func reserve(adding members: some Collection<[UInt8]>) {
+        guard big == nil && count + members.count <= Self.limits.zsetMaxEntries else { return }
+        packed.reserve(adding: members, extraBytes: 9 * members.count)
+    }
 
     var count: Int { big?.ordered.count ?? packed.count / 2 }
 
     func copy() -> ZSetObj {
         let z = ZSetObj()
         z.packed = packed
-        z.big = big
+        z.big = big.map { Big($0.ordered, $0.index) }
         return z
     }
 
     /// The items in order.
     var ordered: [Item] {
-        if let big { return big.ordered }
+        if let big { return big.ordered.items }
         var items: [Item] = []
         items.reserveCapacity(count)
         var p = packed.startPosition
@@ -297,8 +402,8 @@ final class ZSetObj {
         a.score != b.score ? a.score < b.score : bytewiseLess(a.member, b.member)
     }
 
-    /// The first index of the big form's array whose item does not precede `item`.
-    private static func position(of item: Item, in ordered: [Item]) -> Int {
+    /// The first index of `ordered` whose item does not precede `item`.
+    static func position(of item: Item, in ordered: [Item]) -> Int {
         var lo = 0, hi = ordered.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -319,11 +424,10 @@ final class ZSetObj {
                 return
             }
             let items = ordered
-            big = (items, Dictionary(items.map { ($0.member, $0.score) }, uniquingKeysWith: { a, _ in a }))
+            big = Big(OrderedItems(items), Dictionary(items.map { ($0.member, $0.score) }, uniquingKeysWith: { a, _ in a }))
             packed = PackedBytes()
         }
-        let item = Item(score: score, member: member)
-        big!.ordered.insert(item, at: Self.position(of: item, in: big!.ordered))
+        big!.ordered.insert(Item(score: score, member: member))
         big!.index[member] = score
     }
 
@@ -344,7 +448,7 @@ final class ZSetObj {
     func remove(_ member: [UInt8]) -> Bool {
         if big != nil {
             guard let old = big!.index.removeValue(forKey: member) else { return false }
-            big!.ordered.remove(at: Self.position(of: Item(score: old, member: member), in: big!.ordered))
+            big!.ordered.remove(Item(score: old, member: member))
             return true
         }
         guard let p = packedPosition(of: member) else { return false }
@@ -355,8 +459,7 @@ final class ZSetObj {
     /// Removes the items at ranks `range` (ascending order).
     func removeRanks(_ range: Range<Int>) {
         if big != nil {
-            for i in range { big!.index.removeValue(forKey: big!.ordered[i].member) }
-            big!.ordered.removeSubrange(range)
+            for item in big!.ordered.removeRanks(range) { big!.index.removeValue(forKey: item.member) }
             return
         }
         var p = packed.startPosition
@@ -365,31 +468,106 @@ final class ZSetObj {
     }
 }
 
+/// A big sorted set's items in order, in blocks of at most `blockMax`: an insertion or removal
+/// moves part of one block, where one array would move half the set (a ZADD of 20,000 new
+/// members moved gigabytes).
+struct OrderedItems {
+    typealias Item = ZSetObj.Item
+    private static let blockMax = 512
+    private var blocks: [[Item]] = []
+    private(set) var count = 0
+
+    init(_ items: [Item]) {
+        for start in stride(from: 0, to: items.count, by: Self.blockMax / 2) {
+            blocks.append(Array(items[start..<Swift.min(items.count, start + Self.blockMax / 2)]))
+        }
+        count = items.count
+    }
+
+    var items: [Item] { Array(blocks.joined()) }
+
+    /// The block where `item` belongs: the first whose last item does not precede it, else
+    /// the last.
+    private func block(for item: Item) -> Int {
+        var lo = 0, hi = blocks.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let b = blocks[mid]
+            if ZSetObj.precedes(b[b.count - 1], item) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    mutating func insert(_ item: Item) {
+        count += 1
+        guard !blocks.isEmpty else { blocks = [[item]]; return }
+        let b = block(for: item)
+        blocks[b].insert(item, at: ZSetObj.position(of: item, in: blocks[b]))
+        if blocks[b].count > Self.blockMax {
+            let half = blocks[b].count / 2
+            let tail = Array(blocks[b][half...])
+            blocks[b].removeSubrange(half...)
+            blocks.insert(tail, at: b + 1)
+        }
+    }
+
+    /// Removes `item`, which is there.
+    mutating func remove(_ item: Item) {
+        guard !blocks.isEmpty else { return }
+        let b = block(for: item)
+        let i = ZSetObj.position(of: item, in: blocks[b])
+        guard i < blocks[b].count else { return }
+        blocks[b].remove(at: i)
+        count -= 1
+        if blocks[b].isEmpty { blocks.remove(at: b) }
+    }
+
+    /// Removes the items at ranks `range` and returns them.
+    mutating func removeRanks(_ range: Range<Int>) -> ArraySlice<Item> {
+        var all = items
+        let removed = all[range]
+        all.removeSubrange(range)
+        self = OrderedItems(all)
+        return removed
+    }
+}
+
 /// Field, value, field, value... packed in one buffer while the hash is small (a listpack: at
 /// most `hash-max-listpack-entries` fields, none longer than `hash-max-listpack-value`) and
-/// no field has a TTL; a table past that, as Redis converts.
+/// no field has a TTL; past that a `PackedTable` of (field, value, TTL) records, where Redis
+/// converts to a hash table. A TTL is its 8 little-endian bytes, none an empty element.
 final class HashObj {
     struct Field { var value: [UInt8]; var expireAtMs: Int64? }
     private static let limits = EncodingLimits()
     private var packed = PackedBytes()
-    private var table: [[UInt8]: Field]?
+    private var table: PackedTable?
 
     init() {}
 
     func copy() -> HashObj {
         let h = HashObj()
         h.packed = packed
-        h.table = table
+        h.table = table?.copy()
         return h
     }
 
     var count: Int { table?.count ?? packed.count / 2 }
     var isEmpty: Bool { count == 0 }
 
+    /// Sizes a small hash's buffer for the fields and values about to be set.
+    func reserve(adding fieldsAndValues: ArraySlice<[UInt8]>) {
+        if table == nil && count + fieldsAndValues.count / 2 <= Self.limits.hashMaxEntries { packed.reserve(adding: fieldsAndValues) }
+    }
+
     /// A field's value and TTL; setting nil removes it.
     subscript(field: [UInt8]) -> Field? {
         get {
-            if let table { return table[field] }
+            if let table {
+                guard let p = table.position(of: field) else { return nil }
+                let v = table.records.position(after: p)
+                let ttl = table.records.buffer.withUnsafeBytes { Self.expiry(UnsafeRawBufferPointer(rebasing: $0[table.records.span(at: table.records.position(after: v))])) }
+                return Field(value: table.records.bytes(at: v), expireAtMs: ttl)
+            }
             guard let p = packed.firstPosition(of: field, stride: 2) else { return nil }
             return Field(value: packed.bytes(at: packed.position(after: p)), expireAtMs: nil)
         }
@@ -410,34 +588,59 @@ final class HashObj {
                 }
                 convertToTable()
             }
-            table![field] = newValue
+            table!.remove(field)
+            Self.add(field, newValue.value, newValue.expireAtMs, to: table!)
         }
+    }
+
+    private static func add(_ field: [UInt8], _ value: [UInt8], _ expireAtMs: Int64?, to table: PackedTable) {
+        table.add(field) { records in
+            records.append(value)
+            var ttl: [UInt8] = []
+            if let t = expireAtMs { appendLittleEndian(UInt64(bitPattern: t), to: &ttl) }
+            records.append(ttl)
+        }
+    }
+
+    private static func expiry(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard bytes.count == 8 else { return nil }
+        return Int64(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self)))
     }
 
     /// Removes `field`; false when it was not there.
     @discardableResult
     func remove(_ field: [UInt8]) -> Bool {
-        if table != nil { return table!.removeValue(forKey: field) != nil }
+        if table != nil { return table!.remove(field) }
         guard let p = packed.firstPosition(of: field, stride: 2) else { return false }
         packed.remove(at: p, elements: 2)
         return true
     }
 
     private func convertToTable() {
-        var t: [[UInt8]: Field] = [:]
-        t.reserveCapacity(count + 1)
-        forEach { f, v, _ in t[Array(f)] = Field(value: Array(v), expireAtMs: nil) }
+        let t = PackedTable(arity: 3)
+        forEach { f, v, _ in Self.add(Array(f), Array(v), nil, to: t) }
         table = t
         packed = PackedBytes()
     }
 
-    var hasFieldExpiries: Bool { table?.values.contains { $0.expireAtMs != nil } ?? false }
+    var hasFieldExpiries: Bool {
+        // The packed form holds none.
+        guard table != nil else { return false }
+        var any = false
+        forEach { _, _, t in if t != nil { any = true } }
+        return any
+    }
 
     /// Calls `body` with each field, its value and its TTL.
     func forEach(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, Int64?) throws -> Void) rethrows {
         if let table {
-            for (f, field) in table {
-                try f.withUnsafeBytes { fp in try field.value.withUnsafeBytes { vp in try body(fp, vp, field.expireAtMs) } }
+            let records = table.records
+            try records.buffer.withUnsafeBytes { b in
+                try table.forEach { p in
+                    let f = records.span(at: p), v = records.span(at: f.upperBound), t = records.span(at: v.upperBound)
+                    try body(UnsafeRawBufferPointer(rebasing: b[f]), UnsafeRawBufferPointer(rebasing: b[v]),
+                             Self.expiry(UnsafeRawBufferPointer(rebasing: b[t])))
+                }
             }
             return
         }

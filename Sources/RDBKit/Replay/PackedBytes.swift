@@ -102,6 +102,14 @@ struct PackedBytes: Equatable {
         if needed > buffer.capacity { buffer.reserveCapacity(needed + needed / 4) }
     }
 
+    /// Room for `elements` appended, exactly: a command adding several elements at once sizes
+    /// the buffer once, and leaves no slack.
+    mutating func reserve<C: Collection>(adding elements: C, extraBytes: Int = 0) where C.Element == [UInt8] {
+        var needed = buffer.count + extraBytes
+        for e in elements { needed += e.count + (Int.bitWidth - e.count.leadingZeroBitCount + 6) / 7 + (e.isEmpty ? 1 : 0) }
+        if needed > buffer.capacity { buffer.reserveCapacity(needed) }
+    }
+
     mutating func append(_ bytes: [UInt8]) {
         reserve(bytes.count + 3)
         Self.appendPrefix(bytes.count, to: &buffer)

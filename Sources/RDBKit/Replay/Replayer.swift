@@ -188,15 +188,21 @@ public final class Replayer {
 
     func entry(_ key: [UInt8], db: Int? = nil) -> Dataset.Entry? { dataset.dbs[db ?? self.db][key] }
 
-    func exists(_ key: [UInt8]) -> Bool { dataset.dbs[db][key] != nil }
+    func exists(_ key: [UInt8]) -> Bool { dataset.dbs[db].contains(key) }
 
     func obj(_ key: [UInt8]) -> Obj? { dataset.dbs[db][key]?.obj }
 
     /// Sets a key's value; keeps its expiry only when `keepTTL` (Redis's setKey).
     func store(_ key: [UInt8], _ obj: Obj, keepTTL: Bool = false, db: Int? = nil) {
         let d = db ?? self.db
-        let ttl = keepTTL ? dataset.dbs[d][key]?.expireAtMs : nil
+        let ttl = keepTTL ? dataset.dbs[d].node(key)?.expireAtMs : nil
         dataset.dbs[d][key] = Dataset.Entry(obj: obj, expireAtMs: ttl)
+    }
+
+    /// Sets a key to a string value, as `store` does, with expiry `expireAtMs` if given.
+    func store(_ key: [UInt8], string bytes: [UInt8], keepTTL: Bool = false, expireAtMs: Int64? = nil) {
+        let ttl = expireAtMs ?? (keepTTL ? dataset.dbs[db].node(key)?.expireAtMs : nil)
+        dataset.dbs[db].setString(key, bytes, expireAtMs: ttl)
     }
 
     @discardableResult
@@ -204,7 +210,7 @@ public final class Replayer {
         dataset.dbs[db ?? self.db].removeValue(forKey: key) != nil
     }
 
-    func setExpiry(_ key: [UInt8], _ t: Int64?) { dataset.dbs[db][key]?.expireAtMs = t }
+    func setExpiry(_ key: [UInt8], _ t: Int64?) { dataset.dbs[db].setExpiry(key, t) }
 
     func wrongType(_ a: Args) -> ReplayError {
         a.error(.wrongType, "Operation against a key holding the wrong kind of value")
@@ -212,7 +218,7 @@ public final class Replayer {
 
     /// Stores a changed string value, keeping the key's TTL.
     func storeString(_ key: [UInt8], _ bytes: [UInt8]) {
-        store(key, .string(StringObj.make(bytes)), keepTTL: true)
+        store(key, string: bytes, keepTTL: true)
     }
 
     func string(_ key: [UInt8], _ a: Args) throws -> StringObj? {

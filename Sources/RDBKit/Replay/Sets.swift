@@ -24,6 +24,7 @@ extension Replayer {
         let s: SetObj
         if let existing = try set(a[1], a) { s = existing }
         else { s = SetObj(); store(a[1], .set(s)) }
+        s.reserve(adding: a.argv[2...])
         var added = 0
         for i in 2..<a.count where s.insert(a[i]) { added += 1 }
         if added > 0 { touched(a[1], by: added) }

@@ -49,6 +49,7 @@ extension Replayer {
             z = ZSetObj()
             store(key, .zset(z))
         }
+        z.reserve(adding: stride(from: i + 1, to: a.count, by: 2).lazy.map { a[$0] })
         var changes = 0
         for (n, j) in stride(from: i + 1, to: a.count, by: 2).enumerated() {
             let member = a[j]

@@ -63,25 +63,26 @@ extension Replayer {
             i += 1
         }
         let key = a[1]
-        let current = obj(key)
-        if get, let current, current.type != .string { throw wrongType(a) }
-        if (nx && current != nil) || (xx && current == nil) { return }
-        store(key, .string(StringObj.make(a[2])), keepTTL: keepTTL)
-        if let expireAt { setExpiry(key, expireAt) }
+        if nx || xx || get {
+            let current = dataset.dbs[db].node(key)
+            if get, let current, current.type != .string { throw wrongType(a) }
+            if (nx && current != nil) || (xx && current == nil) { return }
+        }
+        store(key, string: a[2], keepTTL: keepTTL, expireAtMs: expireAt)
         touched(key)
     }
 
     private func setnx(_ a: Args) throws {
         try a.arity(3)
         guard !exists(a[1]) else { return }
-        store(a[1], .string(StringObj.make(a[2])))
+        store(a[1], string: a[2])
         touched(a[1])
     }
 
     private func setex(_ a: Args, unit: Int64) throws {
         try a.arity(4)
         let t = try expiry(a, 2, unit: unit, relative: true)
-        store(a[1], .string(StringObj.make(a[3])))
+        store(a[1], string: a[3])
         setExpiry(a[1], t)
         touched(a[1])
     }
@@ -92,7 +93,7 @@ extension Replayer {
             for i in stride(from: 1, to: a.count, by: 2) where exists(a[i]) { return }
         }
         for i in stride(from: 1, to: a.count, by: 2) {
-            store(a[i], .string(StringObj.make(a[i + 1])))
+            store(a[i], string: a[i + 1])
             touched(a[i])
         }
     }
@@ -100,7 +101,7 @@ extension Replayer {
     private func append(_ a: Args) throws {
         try a.arity(3)
         if let s = try string(a[1], a) { storeString(a[1], s.bytes + a[2]) }
-        else { store(a[1], .string(StringObj.make(a[2]))) }
+        else { store(a[1], string: a[2]) }
         touched(a[1])
     }
 
@@ -132,7 +133,7 @@ extension Replayer {
         }
         let (sum, o) = current.addingReportingOverflow(delta)
         guard !o else { throw a.error(.outOfRange, "increment or decrement would overflow") }
-        store(key, .string(StringObj.make(Decimal64.text(sum))), keepTTL: true)
+        store(key, string: Decimal64.text(sum), keepTTL: true)
         touched(key)
     }
 
@@ -149,14 +150,14 @@ extension Replayer {
         guard sum.isFinite, let text = LongDouble.humanText(sum) else {
             throw a.error(.outOfRange, "increment would produce NaN or Infinity")
         }
-        store(key, .string(StringObj.make(text)), keepTTL: true)
+        store(key, string: text, keepTTL: true)
         touched(key)
     }
 
     private func getset(_ a: Args) throws {
         try a.arity(3)
         _ = try string(a[1], a)
-        store(a[1], .string(StringObj.make(a[2])))
+        store(a[1], string: a[2])
         touched(a[1])
     }
 

@@ -9,18 +9,21 @@ extension Dataset {
         for db in dbs.indices where counts[db].keys > 0 {
             try writer.beginDatabase(db, keys: counts[db].keys, expires: counts[db].expires)
             let keySpace = dbs[db]
-            let keys = sortedKeys(db)
-            // Keys are converted and encoded in chunks on `jobs` threads and appended in order,
-            // a window of chunks at a time: unbounded, the encoders run ahead of the appending
-            // thread (on as many cores) and their output piles up in memory.
-            let chunk = 1024, window = 8 * options.jobs
-            let chunks = (keys.count + chunk - 1) / chunk
+            // Keys go in the table's slot order, as Redis writes in its hash table's order:
+            // sorting them would hold an array of every key (and the sort's scratch) at the
+            // peak, when the whole dataset is still there. They are converted and encoded in
+            // chunks of slots on `jobs` threads and appended in order, a window of chunks at a
+            // time: unbounded, the encoders run ahead of the appending thread (on as many
+            // cores) and their output piles up in memory.
+            let chunk = 2048, window = 4 * options.jobs
+            let slots = keySpace.slotCount
+            let chunks = (slots + chunk - 1) / chunk
             var failure: Error?
             for first in stride(from: 0, to: chunks, by: window) where failure == nil {
                 ParallelMap.run(count: min(window, chunks - first), jobs: options.jobs, work: { w in
                     let c = first + w
-                    let records = keys[(c * chunk)..<min(keys.count, (c + 1) * chunk)].compactMap { key in
-                        keySpace.node(atSlot: key.slot).flatMap { Self.record($0, db: db, now: nowMs) }
+                    let records = ((c * chunk)..<min(slots, (c + 1) * chunk)).compactMap { slot in
+                        keySpace.node(atSlot: slot).flatMap { Self.record($0, db: db, now: nowMs) }
                     }
                     return RDBWriter.encode(records, options: options)
                 }, emit: { _, encoded in

@@ -178,7 +178,14 @@ public final class RDBWriter {
     /// Appends records `encode(_:options:)` made, after `beginDatabase` of their database.
     public func append(_ e: EncodedRecords) throws {
         let start = offset
-        enc.out.append(contentsOf: e.bytes)
+        // A chunk as large as the buffer goes out as it is, not copied into the buffer (which
+        // would grow to hold it).
+        if e.bytes.count >= Self.flushSize {
+            try flush()
+            try write(e.bytes)
+        } else {
+            enc.out.append(contentsOf: e.bytes)
+        }
         summary.keys += e.keys
         summary.skippedEmptyKeys += e.skippedEmptyKeys
         summary.dropped += e.dropped
@@ -287,12 +294,17 @@ public final class RDBWriter {
 
     private func flush(checksummed: Bool = true) throws {
         guard !enc.out.isEmpty else { return }
-        try enc.out.withUnsafeBytes { p in
+        try write(enc.out, checksummed: checksummed)
+        enc.out.removeAll(keepingCapacity: enc.out.count <= Self.flushSize * 2)
+    }
+
+    /// Writes `out` after what was flushed before (the buffer must be empty).
+    private func write(_ out: [UInt8], checksummed: Bool = true) throws {
+        try out.withUnsafeBytes { p in
             if checksummed && options.checksum { crc = CRC64.update(crc, p) }
             if let file { try file.write(p) } else { bytes.append(contentsOf: p) }
         }
-        written += Int64(enc.out.count)
-        enc.out.removeAll(keepingCapacity: enc.out.count <= Self.flushSize * 2)
+        written += Int64(out.count)
     }
 }
 
