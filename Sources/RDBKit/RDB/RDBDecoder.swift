@@ -81,19 +81,12 @@ public final class RDBDecoder {
                 Decimal64.append(v, to: &scratch)
                 return try scratch.withUnsafeBytes { try body($0, BlobContext(fileOffset: at, compressed: true, kind: kind)) }
             case 3:
-                let clen = try readCount("compressed length")
-                let ulen = try readCount("uncompressed length")
-                // LZF expands at most 264/3 times; anything larger is a lie, not an allocation.
-                guard ulen <= clen * 88 + 64 else {
-                    throw RDBError(.structural, at: at, expected: "an LZF length consistent with \(clen) compressed bytes", found: "\(ulen)")
-                }
-                let dataAt = input.offset
-                let compressed = try input.read(clen)
+                let (compressed, ulen, dataAt) = try readLZFOperands(at: at)
                 scratch.removeAll(keepingCapacity: true)
                 do {
                     try LZF.decompress(compressed, expected: ulen, into: &scratch)
                 } catch {
-                    throw lzfError(error, dataAt: dataAt, clen: clen, ulen: ulen)
+                    throw lzfError(error, dataAt: dataAt, clen: compressed.count, ulen: ulen)
                 }
                 lastStringEncoding = .lzf
                 return try scratch.withUnsafeBytes { try body($0, BlobContext(fileOffset: at, compressed: true, kind: kind)) }
@@ -108,20 +101,38 @@ public final class RDBDecoder {
         return try body(p, BlobContext(fileOffset: dataAt, compressed: false, kind: kind))
     }
 
+    /// After an LZF string's type byte at `at`: the compressed bytes (valid until the next read),
+    /// the claimed uncompressed length and the compressed bytes' offset.
+    private func readLZFOperands(at: Int64) throws -> (UnsafeRawBufferPointer, ulen: Int, dataAt: Int64) {
+        let clen = try readCount("compressed length")
+        let ulen = try readCount("uncompressed length")
+        // LZF expands at most 264/3 times; anything larger is a lie, not an allocation.
+        guard ulen <= clen * 88 + 64 else {
+            throw RDBError(.structural, at: at, expected: "an LZF length consistent with \(clen) compressed bytes", found: "\(ulen)")
+        }
+        let dataAt = input.offset
+        return (try input.read(clen), ulen, dataAt)
+    }
+
     /// The next string as an owned byte array; long plain strings are copied in chunks.
     public func readString() throws -> [UInt8] {
+        var out: [UInt8] = []
+        try readString(into: &out)
+        return out
+    }
+
+    /// Appends the next string to `out`.
+    func readString(into out: inout [UInt8]) throws {
         let at = input.offset
-        guard let b = try input.peekByte() else { _ = try input.readByte(); return [] }
+        guard let b = try input.peekByte() else { _ = try input.readByte(); return }
         if b >> 6 == 3 {
-            return try withString { p, _ in Array(p) }
+            return try withString { p, _ in out.append(contentsOf: p) }
         }
         _ = try input.readByte()
         let len = try lengthAfter(first: b, at: at)
-        var out: [UInt8] = []
-        out.reserveCapacity(min(len, 1 << 20))
+        out.reserveCapacity(out.count + min(len, 1 << 20))
         try input.append(len, to: &out)
         lastStringEncoding = .raw
-        return out
     }
 
     func readString(into list: inout ByteList) throws {
@@ -137,6 +148,18 @@ public final class RDBDecoder {
     func skipStringReturningLength() throws -> Int {
         let at = input.offset
         guard let b = try input.peekByte() else { _ = try input.readByte(); return 0 }
+        if b == 0xC3 {
+            // LZF: checked without decompressing.
+            _ = try input.readByte()
+            let (compressed, ulen, dataAt) = try readLZFOperands(at: at)
+            do {
+                try LZF.validate(compressed, expected: ulen)
+            } catch {
+                throw lzfError(error, dataAt: dataAt, clen: compressed.count, ulen: ulen)
+            }
+            lastStringEncoding = .lzf
+            return ulen
+        }
         if b >> 6 == 3 { return try withString { p, _ in p.count } }
         _ = try input.readByte()
         let len = try lengthAfter(first: b, at: at)
@@ -236,6 +259,7 @@ public final class RDBDecoder {
 func parseDouble(_ p: UnsafeRawBufferPointer) -> Double? {
     let n = p.count
     guard n > 0, n < 512 else { return nil }
+    if let d = parseShortDecimal(p) { return d }
     return withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { buf -> Double? in
         for i in 0..<n { buf[i] = CChar(bitPattern: p[i]) }
         buf[n] = 0
@@ -245,3 +269,47 @@ func parseDouble(_ p: UnsafeRawBufferPointer) -> Double? {
         return v
     }
 }
+
+/// Whether a score stored as text is one Redis accepts: entirely a number, not NaN. Plain
+/// decimals (the form `%.17g` writes) are recognised without parsing their value.
+func isScore(_ p: UnsafeRawBufferPointer) -> Bool {
+    guard p.count > 0, p.count < 512 else { return false }
+    if scanPlainDecimal(p) != nil { return true }  // strtod takes all of it, never as NaN
+    return parseDouble(p).map { !$0.isNaN } ?? false
+}
+
+/// `-?digits(.digits)?`, the form most scores take: its digit count, the digits as an integer
+/// (exact up to 18 of them) and how many follow the point; nil for any other form.
+@inline(__always)
+private func scanPlainDecimal(_ p: UnsafeRawBufferPointer) -> (digits: Int, mantissa: Int64, fraction: Int)? {
+    let n = p.count
+    var i = p[0] == UInt8(ascii: "-") ? 1 : 0
+    var mantissa: Int64 = 0
+    var digits = 0
+    var fraction = -1
+    while i < n {
+        let c = p[i]
+        if c == UInt8(ascii: "."), fraction < 0, digits > 0, i + 1 < n {
+            fraction = 0
+        } else {
+            let d = c &- 48
+            guard d <= 9 else { return nil }
+            mantissa = mantissa &* 10 &+ Int64(d)
+            digits += 1
+            if fraction >= 0 { fraction += 1 }
+        }
+        i += 1
+    }
+    return digits > 0 ? (digits, mantissa, max(fraction, 0)) : nil
+}
+
+/// Up to 15 digits, the digits as an integer and the power of ten are both exact doubles, so
+/// one division rounds as `strtod` does.
+@inline(__always)
+private func parseShortDecimal(_ p: UnsafeRawBufferPointer) -> Double? {
+    guard let s = scanPlainDecimal(p), s.digits <= 15 else { return nil }
+    let v = Double(s.mantissa) / powersOfTen[s.fraction]
+    return p[0] == UInt8(ascii: "-") ? -v : v
+}
+
+private let powersOfTen: [Double] = (0...15).map { k in (0..<k).reduce(1.0) { r, _ in r * 10 } }
