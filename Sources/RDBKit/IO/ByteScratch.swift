@@ -10,11 +10,17 @@ final class ByteScratch {
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<count]) }
 
     func set(_ p: UnsafeRawBufferPointer) {
-        if p.count > storage.count {
+        let to = resize(p.count)
+        if let from = p.baseAddress { to.baseAddress!.copyMemory(from: from, byteCount: p.count) }
+    }
+
+    /// Room for `n` bytes, to be written by the caller (what was there before is not kept).
+    func resize(_ n: Int) -> UnsafeMutableRawBufferPointer {
+        if n > storage.count {
             storage.deallocate()
-            storage = .allocate(byteCount: max(p.count, storage.count * 2), alignment: 8)
+            storage = .allocate(byteCount: max(n, storage.count * 2), alignment: 8)
         }
-        if let from = p.baseAddress { storage.baseAddress!.copyMemory(from: from, byteCount: p.count) }
-        count = p.count
+        count = n
+        return UnsafeMutableRawBufferPointer(rebasing: storage[0..<n])
     }
 }

@@ -11,22 +11,25 @@ public enum LZF {
     /// Decompresses `input` into `out` (appended), which must end exactly `expected` bytes longer.
     public static func decompress(_ input: UnsafeRawBufferPointer, expected: Int, into out: inout [UInt8]) throws(Failure) {
         let start = out.count
-        // Write through a pointer into pre-sized output: appends byte by byte cost too much.
         out.append(contentsOf: repeatElement(0, count: expected))
-        var produced = 0
-        let failure = out.withUnsafeMutableBufferPointer { whole -> Failure? in
+        let failure = out.withUnsafeMutableBytes { whole -> Failure? in
             do throws(Failure) {
-                produced = try walk(input, expected: expected, into: UnsafeMutableBufferPointer(rebasing: whole[start...]))
+                try decompress(input, into: UnsafeMutableRawBufferPointer(rebasing: whole[start...]))
                 return nil
             } catch {
                 return error
             }
         }
-        if let failure { throw failure }
-        if produced != expected {
-            out.removeLast(expected - produced)
-            throw .lengthMismatch(produced: produced)
+        if let failure {
+            out.removeLast(expected)
+            throw failure
         }
+    }
+
+    /// Decompresses `input` into `dst`, which it must fill exactly.
+    public static func decompress(_ input: UnsafeRawBufferPointer, into dst: UnsafeMutableRawBufferPointer) throws(Failure) {
+        let produced = try walk(input, expected: dst.count, into: dst.bindMemory(to: UInt8.self))
+        if produced != dst.count { throw .lengthMismatch(produced: produced) }
     }
 
     /// Makes every check `decompress` makes without writing the output: a string that is

@@ -8,8 +8,8 @@ import Glibc
 public final class RDBDecoder {
     public let input: BufferedReader
     public let dialect: Dialect
-    /// Scratch for LZF output and integer text, reused across strings.
-    private var scratch: [UInt8] = []
+    /// LZF output, reused across strings.
+    private let lzfOutput = ByteScratch()
     /// The encoding of the last string read: raw, int or LZF.
     private(set) var lastStringEncoding = Encoding.raw
     /// Oddities that do not stop reading (format.md §9), collected for the reader to report.
@@ -77,19 +77,17 @@ public final class RDBDecoder {
                 default: v = Int64(Int32(bitPattern: try input.readUInt32LE()))
                 }
                 lastStringEncoding = .int
-                scratch.removeAll(keepingCapacity: true)
-                Decimal64.append(v, to: &scratch)
-                return try scratch.withUnsafeBytes { try body($0, BlobContext(fileOffset: at, compressed: true, kind: kind)) }
+                return try Decimal64.withText(v) { try body($0, BlobContext(fileOffset: at, compressed: true, kind: kind)) }
             case 3:
                 let (compressed, ulen, dataAt) = try readLZFOperands(at: at)
-                scratch.removeAll(keepingCapacity: true)
+                let out = lzfOutput.resize(ulen)
                 do {
-                    try LZF.decompress(compressed, expected: ulen, into: &scratch)
+                    try LZF.decompress(compressed, into: out)
                 } catch {
                     throw lzfError(error, dataAt: dataAt, clen: compressed.count, ulen: ulen)
                 }
                 lastStringEncoding = .lzf
-                return try scratch.withUnsafeBytes { try body($0, BlobContext(fileOffset: at, compressed: true, kind: kind)) }
+                return try body(UnsafeRawBufferPointer(out), BlobContext(fileOffset: at, compressed: true, kind: kind))
             default:
                 throw RDBError(.structural, at: at, expected: "a string encoding (0-3)", found: "\(b & 0x3F)")
             }

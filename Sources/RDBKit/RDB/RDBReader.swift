@@ -142,9 +142,7 @@ public final class RDBReader {
     /// Reads the whole file at the structure level, passing each key's shape to `shapes` and
     /// every other event to `events`. Cheaper per key than `read`: no event, no key array.
     public func read(shapes: (KeyShapeView) throws -> Void, events: (RDBEvent) throws -> Void) throws {
-        try withoutActuallyEscaping(shapes) { shapes in
-            while let event = try next(onShape: shapes) { try events(event) }
-        }
+        while let event = try next(shapes: options.level == .structure, shapes) { try events(event) }
     }
 
     /// Reads records after an already-read header through the EOF opcode and checksum.
@@ -181,15 +179,15 @@ public final class RDBReader {
 
     /// The next event in file order; nil after the trailer.
     public func next() throws -> RDBEvent? {
-        try next(onShape: nil)
+        try next(shapes: false) { _ in }
     }
 
     /// The key read last by `read(shapes:events:)`.
     private let keyScratch = ByteScratch()
 
-    /// With `onShape` (and the structure level), keys go to it and reading goes on, instead of
-    /// each being returned as an event.
-    private func next(onShape: ((KeyShapeView) throws -> Void)?) throws -> RDBEvent? {
+    /// With `shapes`, keys go to `onShape` and reading goes on, instead of each being returned
+    /// as an event. (Not an optional closure: that would be copied, and retained, per key.)
+    private func next(shapes: Bool, _ onShape: (KeyShapeView) throws -> Void) throws -> RDBEvent? {
         if !queued.isEmpty { return queued.removeFirst() }
         if let e = deferredError { deferredError = nil; throw e }
         if finished { return nil }
@@ -292,7 +290,7 @@ public final class RDBReader {
                                    found: isOpcode ? "opcode \(op) (\(hex(op)))" : "type \(op)",
                                    db: db)
                 }
-                if let onShape, options.level == .structure {
+                if shapes {
                     try readShape(type: type, byte: op, start: recordStart ?? at, expireAt: expireAt, idle: idle, freq: freq,
                                   decoder: decoder, onShape)
                     if !queued.isEmpty { return queued.removeFirst() }
