@@ -140,7 +140,7 @@ public struct Verifier: Sendable {
             result.fileSize = opened.fileSize
             result.isGzip = opened.isGzip
             let parallel = checksumPath.flatMap { opened.fileSize != nil && !opened.isGzip ? ParallelChecksum(path: $0) : nil }
-            let input = BufferedReader(opened.source, checksum: parallel == nil)
+            let input = BufferedReader(parallel ?? opened.source, checksum: parallel == nil)
             do {
                 let reader = RDBReader(input: input, options: .init(allowNewer: options.allowNewer, verifyChecksum: parallel == nil,
                                                                     level: .structure))
@@ -155,8 +155,8 @@ public struct Verifier: Sendable {
                         }
                     }
                 }
-                parallel?.cancel()
                 if !options.isAOFPart { try pass.readTrailingBytes(input) }
+                parallel?.cancel()
             } catch let e as RDBError {
                 parallel?.cancel()
                 result.failure = e

@@ -34,11 +34,11 @@ public final class RDBReader {
         self.options = options
     }
 
-    /// Computes the checksum on a second thread for a regular uncompressed file.
+    /// Reads and checksums a regular uncompressed file on a second thread.
     private var parallelChecksum: ParallelChecksum?
 
-    /// Opens a path (or `-`), gzip detected by magic. For a regular uncompressed file the CRC-64
-    /// is computed on a second thread, reading the file on its own descriptor.
+    /// Opens a path (or `-`), gzip detected by magic. For a regular uncompressed file a second
+    /// thread reads the file and computes the CRC-64 (`ParallelChecksum`).
     public convenience init(path: String, options: Options = Options()) throws {
         try self.init(opened: Input.open(path), path: path, options: options)
     }
@@ -47,7 +47,7 @@ public final class RDBReader {
     public init(opened: Input.Opened, path: String, options: Options = Options()) {
         let parallel = options.verifyChecksum && path != "-" && !opened.isGzip && opened.fileSize != nil
             ? ParallelChecksum(path: path) : nil
-        self.input = BufferedReader(opened.source, checksum: options.verifyChecksum && parallel == nil)
+        self.input = BufferedReader(parallel ?? opened.source, checksum: options.verifyChecksum && parallel == nil)
         self.options = options
         self.parallelChecksum = parallel
     }
@@ -208,7 +208,6 @@ public final class RDBReader {
             switch op {
             case RDBOpcode.eof:
                 let computed = try parallelChecksum?.checksum(upTo: at + 1) ?? input.checksum()
-                parallelChecksum?.cancel()
                 var trailer = RDBTrailer(eofOffset: at, storedChecksum: nil, computedChecksum: options.verifyChecksum ? computed : nil)
                 if dialect.version >= 5 {
                     trailer.storedChecksum = try input.readUInt64LE()
