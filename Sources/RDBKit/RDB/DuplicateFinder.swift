@@ -81,47 +81,67 @@ struct DuplicateFinder {
     /// element, if there is one.
     mutating func insert(_ i: Int, of list: ByteList) -> Int? {
         let h = list.withElement(i) { Hash64.hash($0) }
-        return insert(hash: h) { j in list.withElement(j) { a in list.withElement(i) { b in sameBytes(a, b) } } }
+        var p = probe(h)
+        while let j = candidate(&p) {
+            if list.withElement(j, { a in list.withElement(i) { b in sameBytes(a, b) } }) { return j }
+        }
+        place(h, p)
+        return nil
     }
 
     /// Adds a ziplist or listpack element, compared in its blob (an integer as its decimal text).
     mutating func insert(inPlace e: PackedElement) -> Int? {
         let h = e.withText { Hash64.hash($0) }
-        let earlier = packed
-        let found = insert(hash: h) { j in earlier[j].withText { a in e.withText { b in sameBytes(a, b) } } }
-        if found == nil { packed.append(e) }
-        return found
+        var p = probe(h)
+        while let j = candidate(&p) {
+            if packed[j].withText({ a in e.withText { b in sameBytes(a, b) } }) { return j }
+        }
+        place(h, p)
+        packed.append(e)
+        return nil
     }
 
     /// Adds bytes that will not stay where they are, as a copy.
-    mutating func insert(copying p: UnsafeRawBufferPointer) -> Int? {
-        let h = Hash64.hash(p)
-        let earlier = copies
-        let found = insert(hash: h) { j in earlier.withElement(j) { sameBytes($0, p) } }
-        if found == nil { copies.append(p) }
-        return found
+    mutating func insert(copying bytes: UnsafeRawBufferPointer) -> Int? {
+        let h = Hash64.hash(bytes)
+        var p = probe(h)
+        while let j = candidate(&p) {
+            if copies.withElement(j, { sameBytes($0, bytes) }) { return j }
+        }
+        place(h, p)
+        copies.append(bytes)
+        return nil
     }
 
-    /// Adds the next element, of hash `h`; `same(j)` says whether it equals element `j`.
-    private mutating func insert(hash h: UInt64, same: (Int) -> Bool) -> Int? {
+    /// Where the search for an element of hash `h` is: a slot, and the hash's top 32 bits.
+    private struct Probe {
+        var slot: Int
+        let tag: UInt64
+    }
+
+    /// Starts the search for the next element, of hash `h`, with room for it.
+    private mutating func probe(_ h: UInt64) -> Probe {
         if slots.isEmpty { reset() }
         if (count + 1) * 4 > slots.count * 3 { grow() }
-        let tag = h >> 32
-        var s = Int(truncatingIfNeeded: h) & mask
+        return Probe(slot: Int(truncatingIfNeeded: h) & mask, tag: h >> 32)
+    }
+
+    /// The next earlier element whose hash has the probe's tag; nil once the probe is at the
+    /// empty slot the new element takes.
+    private func candidate(_ p: inout Probe) -> Int? {
         while true {
-            let v = slots[s]
-            if v == 0 {
-                slots[s] = tag << 32 | UInt64(count + 1)
-                hashes.append(h)
-                count += 1
-                return nil
-            }
-            if v >> 32 == tag {
-                let j = Int(v & 0xFFFF_FFFF) - 1
-                if same(j) { return j }
-            }
-            s = (s + 1) & mask
+            let v = slots[p.slot]
+            if v == 0 { return nil }
+            p.slot = (p.slot + 1) & mask
+            if v >> 32 == p.tag { return Int(v & 0xFFFF_FFFF) - 1 }
         }
+    }
+
+    /// Takes the probe's empty slot for the next element.
+    private mutating func place(_ h: UInt64, _ p: Probe) {
+        slots[p.slot] = p.tag << 32 | UInt64(count + 1)
+        hashes.append(h)
+        count += 1
     }
 
     private mutating func grow() {
