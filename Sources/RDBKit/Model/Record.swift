@@ -78,12 +78,6 @@ public struct KeyShapeView {
     public var elementCount: Int
     public var longestElement: Int
     public var metadata: RecordMetadata
-
-    /// An owned copy.
-    public var shape: KeyShape {
-        KeyShape(db: db, key: Array(key), type: type, expireAtMs: expireAtMs, elementCount: elementCount,
-                 longestElement: longestElement, metadata: metadata)
-    }
 }
 
 extension KeyRecord {

@@ -114,27 +114,18 @@ public final class RDBDecoder {
 
     /// The next string as an owned byte array; long plain strings are copied in chunks.
     public func readString() throws -> [UInt8] {
-        var out: [UInt8] = []
-        try readString(into: &out)
-        return out
-    }
-
-    /// Appends the next string to `out`.
-    func readString(into out: inout [UInt8]) throws {
         let at = input.offset
-        guard let b = try input.peekByte() else { _ = try input.readByte(); return }
+        guard let b = try input.peekByte() else { _ = try input.readByte(); return [] }
         if b >> 6 == 3 {
-            return try withString { p, _ in out.append(contentsOf: p) }
+            return try withString { p, _ in Array(p) }
         }
         _ = try input.readByte()
         let len = try lengthAfter(first: b, at: at)
-        out.reserveCapacity(out.count + min(len, 1 << 20))
+        var out: [UInt8] = []
+        out.reserveCapacity(min(len, 1 << 20))
         try input.append(len, to: &out)
         lastStringEncoding = .raw
-    }
-
-    func readString(into list: inout ByteList) throws {
-        try withString { p, _ in list.append(p) }
+        return out
     }
 
     /// Consumes a string, still checking an LZF one decompresses to its stated length.
