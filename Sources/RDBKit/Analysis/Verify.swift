@@ -140,6 +140,8 @@ public struct Verifier: Sendable {
             result.fileSize = opened.fileSize
             result.isGzip = opened.isGzip
             let parallel = checksumPath.flatMap { opened.fileSize != nil && !opened.isGzip ? ParallelChecksum(path: $0) : nil }
+            // Whatever ends the read, the thread stops with it.
+            defer { parallel?.cancel() }
             let input = BufferedReader(parallel ?? opened.source, checksum: parallel == nil)
             do {
                 let reader = RDBReader(input: input, options: .init(allowNewer: options.allowNewer, verifyChecksum: parallel == nil,
@@ -156,9 +158,7 @@ public struct Verifier: Sendable {
                     }
                 }
                 if !options.isAOFPart { try pass.readTrailingBytes(input) }
-                parallel?.cancel()
             } catch let e as RDBError {
-                parallel?.cancel()
                 result.failure = e
             }
             result.bytesRead = input.offset
