@@ -75,6 +75,8 @@ import Testing
          [UInt8](repeating: 0, count: 8) + string(listpack(["f", "v", "0", "f", "w", "0"]))),
         ("hash with field TTLs, a field repeated", .hashMetadata,
          [UInt8](repeating: 0, count: 8) + hex("02 00 01 66 01 76 00 01 66 01 77")),
+        ("module value", .module2, hex("81 00 00 00 00 00 00 00 02") + hex("05 02 61 62 02 07 00")),
+        ("module value, an unknown opcode", .module2, hex("01 09")),
         ("LZF string", .string, lzfString(hex("01 61 61 E0 1B 00 01 61 61"), claimed: 40)),
         ("LZF string, a reference before the start", .string, lzfString(hex("00 61 20 02"), claimed: 4)),
         ("LZF string, shorter than claimed", .string, lzfString(hex("02 61 62 63"), claimed: 4)),
@@ -90,7 +92,7 @@ import Testing
         "plain zset 2, a member repeated", "plain hash, a field repeated", "intset out of order", "zipmap, a field repeated",
         "listpack hash with field TTLs, a field repeated", "hash with field TTLs, a field repeated",
         "LZF string, a reference before the start", "LZF string, shorter than claimed", "LZF string, longer than claimed",
-        "LZF string, an operand past the end",
+        "LZF string, an operand past the end", "module value, an unknown opcode",
     ]
 
     @Test(arguments: cases.map(\.0))

@@ -70,8 +70,12 @@ extension RDBDecoder {
             var values = ElementTally()
             _ = try walkListpackHashWithFieldTTLs(type, fields: &t, values: &values)
             return (t.count, max(t.longest, values.longest), type.encoding)
-        case .modulePreGA, .module2, .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4,
-             .streamListpacks5, .array:
+        case .module2:
+            _ = try readLength()  // the module id
+            try skipModuleOpcodes()
+            return (1, 0, type.encoding)
+        case .modulePreGA, .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4, .streamListpacks5, .array:
+            // Streams (few keys, each mostly its entries' listpacks) and arrays are read whole.
             let (value, encoding) = try readValue(type)
             return (value.elementCount, value.longestElement, encoding)
         }
