@@ -305,19 +305,21 @@ public final class RDBReader {
     private func readShape(type: RDBType, byte: UInt8, start: Int64, expireAt: Int64?, idle: UInt64?, freq: UInt8?,
                            decoder: RDBDecoder, _ onShape: (KeyShapeView) throws -> Void) throws {
         var keyRead = false
+        let shape: (elements: Int, longest: Int, encoding: Encoding)
         do {
             try decoder.withString { p, _ in keyScratch.set(p) }
             keyRead = true
-            let (elements, longest, encoding) = try decoder.readValueShape(type)
-            try onShape(KeyShapeView(
-                db: db, key: keyScratch.bytes, type: type.dataType, expireAtMs: expireAt,
-                elementCount: elements, longestElement: longest,
-                metadata: RecordMetadata(encoding: encoding, typeByte: byte, lruIdleSeconds: idle, lfuFreq: freq,
-                                         offset: start, serializedBytes: input.offset - start)))
-            if !decoder.warnings.isEmpty { queueWarnings(decoder, key: Array(keyScratch.bytes)) }
+            shape = try decoder.readValueShape(type)
         } catch let e as RDBError {
             throw e.inRecord(db: db, key: keyRead ? Array(keyScratch.bytes) : nil, typeName: type.checkRDBName)
         }
+        // The consumer's own errors are its own: not in the record.
+        try onShape(KeyShapeView(
+            db: db, key: keyScratch.bytes, type: type.dataType, expireAtMs: expireAt,
+            elementCount: shape.elements, longestElement: shape.longest,
+            metadata: RecordMetadata(encoding: shape.encoding, typeByte: byte, lruIdleSeconds: idle, lfuFreq: freq,
+                                     offset: start, serializedBytes: input.offset - start)))
+        if !decoder.warnings.isEmpty { queueWarnings(decoder, key: Array(keyScratch.bytes)) }
     }
 
     private func queueWarnings(_ decoder: RDBDecoder, key: [UInt8]) {
