@@ -66,6 +66,8 @@ import Testing
         let r = verify(rdbImage([0xFE, 0x00] + Self.stringKey("a", "x"), magic: "REDIS0013"))
         #expect(r.failure?.kind == .unsupportedVersion)
         #expect(r.failure?.offset == 5)
+        // A fault of the header, not of the record that revealed it.
+        #expect(r.failure?.key == nil && r.failure?.typeName == nil)
     }
 
     @Test func headerOfAProducerThatWritesItIsAccepted() {

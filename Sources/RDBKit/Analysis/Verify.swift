@@ -140,11 +140,13 @@ public struct Verifier: Sendable {
             result.fileSize = opened.fileSize
             result.isGzip = opened.isGzip
             let parallel = checksumPath.flatMap { opened.fileSize != nil && !opened.isGzip ? ParallelChecksum(path: $0) : nil }
-            let input = BufferedReader(opened.source, checksum: parallel == nil)
+            // Whatever ends the read, the thread stops with it.
+            defer { parallel?.cancel() }
+            let input = BufferedReader(parallel ?? opened.source, checksum: parallel == nil)
             do {
                 let reader = RDBReader(input: input, options: .init(allowNewer: options.allowNewer, verifyChecksum: parallel == nil,
                                                                     level: .structure))
-                try reader.read { try pass.consume($0, endingAt: input.offset) }
+                try reader.read(shapes: { try pass.consume($0) }, events: { try pass.consume($0, endingAt: input.offset) })
                 if let parallel, var t = pass.trailer {
                     if let stored = t.storedChecksum, stored != 0 {
                         let computed = try parallel.checksum(upTo: t.eofOffset + 1)
@@ -155,10 +157,8 @@ public struct Verifier: Sendable {
                         }
                     }
                 }
-                parallel?.cancel()
                 if !options.isAOFPart { try pass.readTrailingBytes(input) }
             } catch let e as RDBError {
-                parallel?.cancel()
                 result.failure = e
             }
             result.bytesRead = input.offset
@@ -264,7 +264,9 @@ final class VerifyPass {
     var ctime: Int64?
     var producerChecked = false
     var keys = 0, keysWithTTL = 0, expired = 0, empty = 0
-    var lastGood: KeyLocation?
+    /// The last key read whole: its parts, the key copied into storage reused from key to key.
+    let lastGoodKey = ByteScratch()
+    var lastGoodDB = 0, lastGoodOffset: Int64 = -1, lastGoodEnd: Int64 = 0
     var trailer: RDBTrailer?
     var warnings: [VerifyWarning] = []
     var warningCounts: [VerifyWarning.Kind: Int] = [:]
@@ -281,11 +283,16 @@ final class VerifyPass {
         fingerprints = KeyFingerprints(memoryBudget: options.duplicateKeyMemory)
     }
 
-    func warn(_ kind: VerifyWarning.Kind, _ offset: Int64?, db: Int? = nil, key: [UInt8]? = nil, _ message: String) {
+    var lastGood: KeyLocation? {
+        lastGoodOffset < 0 ? nil : KeyLocation(db: lastGoodDB, key: Array(lastGoodKey.bytes), offset: lastGoodOffset, end: lastGoodEnd)
+    }
+
+    func warn(_ kind: VerifyWarning.Kind, _ offset: Int64?, db: Int? = nil, key: @autoclosure () -> [UInt8]? = nil,
+              _ message: @autoclosure () -> String) {
         let n = warningCounts[kind, default: 0]
         warningCounts[kind] = n + 1
         if n < options.warningsKeptPerKind {
-            warnings.append(VerifyWarning(kind: kind, offset: offset, db: db, key: key, message: message))
+            warnings.append(VerifyWarning(kind: kind, offset: offset, db: db, key: key(), message: message()))
         }
     }
 
@@ -296,6 +303,32 @@ final class VerifyPass {
             counts[db] = (c.keys + dbKeys, c.expires + dbExpires)
         }
         db = to; dbKeys = 0; dbExpires = 0
+    }
+
+    /// A key's shape, its key valid only during the call.
+    func consume(_ k: KeyShapeView) throws {
+        if k.db != db { switchDB(k.db) }
+        keys += 1
+        dbKeys += 1
+        if let e = k.expireAtMs {
+            keysWithTTL += 1
+            dbExpires += 1
+            if let now = options.nowMs, e <= now {
+                expired += 1
+                warn(.expiredKey, k.metadata.offset, db: k.db, key: Array(k.key), "expired at \(UTCTime.iso(ms: e)), before --now")
+            }
+        }
+        if k.elementCount == 0 && k.type != .string && k.type != .stream && k.type != .module && k.type != .array {
+            empty += 1
+            warn(.emptyCollection, k.metadata.offset, db: k.db, key: Array(k.key), "empty \(k.type.rawValue): Redis skips it on load")
+        }
+        try fingerprints.insert(KeyFingerprints.fingerprint(db: k.db, key: k.key))
+        lastGoodKey.set(k.key)
+        lastGoodDB = k.db
+        lastGoodOffset = k.metadata.offset
+        lastGoodEnd = k.metadata.offset + k.metadata.serializedBytes
+        // The first record after the AUX fields: a producer must have named itself by now.
+        if !producerChecked { try checkProducer(family: nil, version: nil) }
     }
 
     /// `end` is the offset right after the event's record.
@@ -315,23 +348,10 @@ final class VerifyPass {
             }
             return
         case .keyShape(let k):
-            if k.db != db { switchDB(k.db) }
-            keys += 1
-            dbKeys += 1
-            if let e = k.expireAtMs {
-                keysWithTTL += 1
-                dbExpires += 1
-                if let now = options.nowMs, e <= now {
-                    expired += 1
-                    warn(.expiredKey, k.metadata.offset, db: k.db, key: k.key, "expired at \(UTCTime.iso(ms: e)), before --now")
-                }
+            try k.key.withUnsafeBytes { key in
+                try consume(KeyShapeView(db: k.db, key: key, type: k.type, expireAtMs: k.expireAtMs, elementCount: k.elementCount,
+                                         longestElement: k.longestElement, metadata: k.metadata))
             }
-            if k.elementCount == 0 && k.type != .string && k.type != .stream && k.type != .module && k.type != .array {
-                empty += 1
-                warn(.emptyCollection, k.metadata.offset, db: k.db, key: k.key, "empty \(k.type.rawValue): Redis skips it on load")
-            }
-            try k.key.withUnsafeBytes { try fingerprints.insert(KeyFingerprints.fingerprint(db: k.db, key: $0)) }
-            lastGood = KeyLocation(db: k.db, key: k.key, offset: k.metadata.offset, end: k.metadata.offset + k.metadata.serializedBytes)
         case .selectDB(let n):
             switchDB(n)
         case .resizeDB(let d, let keys, let expires):

@@ -73,10 +73,27 @@ final class KeyFingerprints {
 
     /// Fingerprints inserted more than once.
     func repeated() throws -> Set<UInt64> {
+        // The buckets are independent: two threads take half each (the file is read by now).
+        var found = Set<UInt64>()
+        var failure: Error?
+        let half = Self.bucketCount / 2
+        ParallelMap.run(count: 2, jobs: total < 1 << 16 ? 1 : 2, work: { k in
+            Result { try self.repeated(in: k == 0 ? 0..<half : half..<Self.bucketCount) }
+        }, emit: { _, r in
+            switch r {
+            case .success(let s): found.formUnion(s)
+            case .failure(let e): failure = e
+            }
+        })
+        if let failure { throw failure }
+        return found
+    }
+
+    private func repeated(in buckets: Range<Int>) throws -> Set<UInt64> {
         var found = Set<UInt64>()
         var table: [UInt64] = []
         var all: [UInt64] = []
-        for b in 0..<Self.bucketCount {
+        for b in buckets {
             all.removeAll(keepingCapacity: true)
             for c in chunks[b] {
                 let start = all.count

@@ -2,26 +2,41 @@
 import Glibc
 #endif
 
-/// The CRC-64 of a regular file, computed on a second thread while the reader parses it (the
-/// checksum was a fifth of a single-threaded read). The thread reads the file on its own
-/// descriptor and keeps the CRC at every block boundary; once the reader has found the EOF
-/// opcode, the CRC up to it is the boundary's extended over the few bytes after it.
-final class ParallelChecksum: @unchecked Sendable {
+/// The CRC-64 of a regular file, computed on a second thread that also reads the file for the
+/// parser: it reads each chunk once, checksums it, and hands it over through a small ring of
+/// buffers, so the parser's thread makes no read calls and the file is read once. The thread
+/// keeps the CRC at every block boundary; once the parser has found the EOF opcode, the CRC up
+/// to it is the boundary's extended over the few bytes after it.
+final class ParallelChecksum: ByteSource, @unchecked Sendable {
     private static let block = 1 << 20
+    /// Chunks a block divides into, in a ring of `slots`: small, as they count in peak memory.
+    private static let chunk = 1 << 17
+    private static let slots = 4
     private let fd: Int32
     private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let buffers = UnsafeMutableRawPointer.allocate(byteCount: slots * chunk, alignment: 16)
+    // Shared, under `lock`: per slot the bytes in it, -1 while it is free; 0 marks the end.
+    private var filled = [Int](repeating: -1, count: slots)
     private var cancelled = false
+    /// `prefix[k]`: CRC of bytes `0..<k * block`.
+    private var prefix: [UInt64] = [0]
+    private var failure: Int32 = 0
+    // The parser's side.
+    private var slot = 0
+    private var position = 0
     private var thread = pthread_t()
     private var started = false
-    /// `prefix[k]`: CRC of bytes `0..<k * block`.
-    private var prefix: [UInt64] = []
-    private var failure: Int32 = 0
 
-    /// Nil when the path cannot be opened again or no thread can start: check inline then.
+    /// Nil when the path cannot be opened again or no thread can start: read and check inline then.
     init?(path: String) {
         fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { lock.deallocate(); return nil }
+        guard fd >= 0 else {
+            lock.deallocate(); changed.deallocate(); buffers.deallocate()
+            return nil
+        }
         pthread_mutex_init(lock, nil)
+        pthread_cond_init(changed, nil)
         let box = Unmanaged.passRetained(self).toOpaque()
         guard pthread_create(&thread, nil, { p in
             Unmanaged<ParallelChecksum>.fromOpaque(p!).takeRetainedValue().run()
@@ -35,61 +50,88 @@ final class ParallelChecksum: @unchecked Sendable {
 
     deinit {
         close(fd)
+        pthread_cond_destroy(changed)
         pthread_mutex_destroy(lock)
         lock.deallocate()
-    }
-
-    private var isCancelled: Bool {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        return cancelled
+        changed.deallocate()
+        buffers.deallocate()
     }
 
     private func run() {
-        // Read in chunks smaller than a block: the buffer counts in the reader's peak memory.
-        let chunk = 1 << 18
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
-        defer { buffer.deallocate() }
         var crc: UInt64 = 0
         var offset: off_t = 0
-        var inBlock = 0
-        var table: [UInt64] = [0]
-        while !isCancelled {
-            let n = pread(fd, buffer.baseAddress!, min(chunk, Self.block - inBlock), offset)
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { failure = errno; break }
-            if n == 0 { break }
-            crc = CRC64.update(crc, UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            offset += off_t(n)
-            inBlock += n
-            if inBlock == Self.block {
-                table.append(crc)
-                inBlock = 0
+        var s = 0
+        while true {
+            pthread_mutex_lock(lock)
+            while filled[s] != -1 && !cancelled { pthread_cond_wait(changed, lock) }
+            let stop = cancelled
+            pthread_mutex_unlock(lock)
+            if stop { return }
+            let p = buffers + s * Self.chunk
+            var n = pread(fd, p, Self.chunk, offset)
+            while n < 0 && errno == EINTR { n = pread(fd, p, Self.chunk, offset) }
+            let error = n < 0 ? errno : 0
+            if n > 0 {
+                crc = CRC64.update(crc, UnsafeRawBufferPointer(start: p, count: n))
+                offset += off_t(n)
             }
+            pthread_mutex_lock(lock)
+            if n > 0 && offset % off_t(Self.block) == 0 { prefix.append(crc) }
+            failure = error
+            filled[s] = max(n, 0)
+            pthread_cond_broadcast(changed)
+            pthread_mutex_unlock(lock)
+            if n <= 0 { return }
+            s = (s + 1) % Self.slots
         }
-        prefix = table
     }
 
-    /// Stops the thread early (the reader failed: no checksum is needed).
+    /// The file's next bytes, as the thread has read them.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        pthread_mutex_lock(lock)
+        while filled[slot] == -1 && !cancelled { pthread_cond_wait(changed, lock) }
+        let n = filled[slot], error = failure, stopped = cancelled
+        pthread_mutex_unlock(lock)
+        if stopped { return 0 }
+        if n == 0 {
+            if error != 0 {
+                throw RDBError(.io, at: 0, expected: "readable input", found: String(cString: strerror(error)))
+            }
+            return 0
+        }
+        let take = min(buffer.count, n - position)
+        buffer.baseAddress!.copyMemory(from: buffers + slot * Self.chunk + position, byteCount: take)
+        position += take
+        if position == n {
+            pthread_mutex_lock(lock)
+            filled[slot] = -1
+            pthread_cond_broadcast(changed)
+            pthread_mutex_unlock(lock)
+            slot = (slot + 1) % Self.slots
+            position = 0
+        }
+        return take
+    }
+
+    /// Stops the thread (the parser is done, or failed: no more bytes or checksum are needed).
     func cancel() {
         pthread_mutex_lock(lock)
         cancelled = true
+        pthread_cond_broadcast(changed)
         pthread_mutex_unlock(lock)
-        join()
-    }
-
-    private func join() {
         if started { pthread_join(thread, nil); started = false }
     }
 
-    /// The CRC-64 of bytes `0..<end`.
+    /// The CRC-64 of bytes `0..<end`, all of which the parser has read.
     func checksum(upTo end: Int64) throws -> UInt64 {
-        join()
-        guard failure == 0, !prefix.isEmpty else {
-            throw RDBError(.io, at: 0, expected: "readable input for the checksum", found: String(cString: strerror(failure)))
+        pthread_mutex_lock(lock)
+        let table = prefix, error = failure
+        pthread_mutex_unlock(lock)
+        guard error == 0 else {
+            throw RDBError(.io, at: 0, expected: "readable input for the checksum", found: String(cString: strerror(error)))
         }
-        let k = min(Int(end / Int64(Self.block)), prefix.count - 1)
-        var crc = prefix[k]
+        let k = min(Int(end / Int64(Self.block)), table.count - 1)
+        var crc = table[k]
         var at = Int64(k) * Int64(Self.block)
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while at < end {

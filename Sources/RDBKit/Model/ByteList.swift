@@ -102,9 +102,14 @@ public struct ByteList: RandomAccessCollection, Sendable, Equatable {
 public enum Decimal64 {
     public static func append(_ v: Int64, to out: inout [UInt8]) {
         if v >= 0 && v < 10 { out.append(UInt8(48 + v)); return }
+        withText(v) { out.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with the decimal text of `v`, valid only inside it.
+    public static func withText<R>(_ v: Int64, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         var mag = v.magnitude
         var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch
-        withUnsafeMutableBytes(of: &tmp) { buf in
+        return try withUnsafeMutableBytes(of: &tmp) { buf in
             var i = 24
             repeat {
                 i -= 1
@@ -112,7 +117,7 @@ public enum Decimal64 {
                 mag /= 10
             } while mag > 0
             if v < 0 { i -= 1; buf[i] = UInt8(ascii: "-") }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[i..<24]))
+            return try body(UnsafeRawBufferPointer(rebasing: buf[i..<24]))
         }
     }
 

@@ -68,6 +68,18 @@ public struct KeyShape: Sendable {
     public var metadata: RecordMetadata
 }
 
+/// A key's shape as `RDBReader.read(shapes:events:)` passes it: the key's bytes are the
+/// reader's, valid only during the call.
+public struct KeyShapeView {
+    public var db: Int
+    public var key: UnsafeRawBufferPointer
+    public var type: DataType
+    public var expireAtMs: Int64?
+    public var elementCount: Int
+    public var longestElement: Int
+    public var metadata: RecordMetadata
+}
+
 extension KeyRecord {
     public var shape: KeyShape {
         KeyShape(db: db, key: key, type: value.type, expireAtMs: expireAtMs, elementCount: value.elementCount,

@@ -25,6 +25,23 @@ enum PackedElement {
         }
     }
 
+    /// Calls `body` with the element's bytes, an integer's as its decimal text.
+    @inline(__always)
+    func withText<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        switch self {
+        case .bytes(let p): try body(p)
+        case .integer(let v): try Decimal64.withText(v, body)
+        }
+    }
+
+    /// The length in bytes, an integer's as its decimal text.
+    var length: Int {
+        switch self {
+        case .bytes(let p): p.count
+        case .integer(let v): Decimal64.withText(v) { $0.count }
+        }
+    }
+
     var asInteger: Int64? {
         switch self {
         case .integer(let v): v

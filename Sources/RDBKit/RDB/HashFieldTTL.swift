@@ -4,8 +4,8 @@ extension RDBDecoder {
     /// Redis keeps field expiries below 2^48 ms (`EB_EXPIRE_TIME_MAX`).
     static let maxFieldExpiry: Int64 = (1 << 48) - 1
 
-    func readHashWithFieldTTLs(_ type: RDBType) throws -> HashValue {
-        var h = HashValue()
+    /// Walks the fields and values into the sinks; returns the field expiries.
+    func walkHashWithFieldTTLs<F: ElementSink, V: ElementSink>(_ type: RDBType, fields: inout F, values: inout V) throws -> [Int64?] {
         var expiries: [Int64?] = []
         duplicates.reset()
         switch type {
@@ -29,9 +29,8 @@ extension RDBDecoder {
                     expiries.append(Int64(sum))
                 }
                 let fieldAt = input.offset
-                try readString(into: &h.fields)
-                try checkUnique(h.fields, "hash fields", at: fieldAt)
-                try readString(into: &h.values)
+                try withString { p, _ in try addUnique(p, to: &fields, "hash fields", at: fieldAt) }
+                try withString { p, _ in values.add(p) }
             }
         case .hashMetadataPreGA:
             let n = try readCount("field count")
@@ -43,17 +42,15 @@ extension RDBDecoder {
                 }
                 expiries.append(expireAt == 0 ? nil : Int64(expireAt))
                 let fieldAt = input.offset
-                try readString(into: &h.fields)
-                try checkUnique(h.fields, "hash fields", at: fieldAt)
-                try readString(into: &h.values)
+                try withString { p, _ in try addUnique(p, to: &fields, "hash fields", at: fieldAt) }
+                try withString { p, _ in values.add(p) }
             }
         default:  // Valkey HASH_2
             let n = try readCount("field count")
             for _ in 0..<n {
                 let fieldAt = input.offset
-                try readString(into: &h.fields)
-                try checkUnique(h.fields, "hash fields", at: fieldAt)
-                try readString(into: &h.values)
+                try withString { p, _ in try addUnique(p, to: &fields, "hash fields", at: fieldAt) }
+                try withString { p, _ in values.add(p) }
                 let at = input.offset
                 let expireAt = Int64(bitPattern: try input.readUInt64LE())
                 guard expireAt >= -1 else {
@@ -62,16 +59,15 @@ extension RDBDecoder {
                 expiries.append(expireAt == -1 ? nil : expireAt)
             }
         }
-        h.fieldExpiries = expiries
-        return h
+        return expiries
     }
 
     /// Types 23 and 25: a listpack of field, value, absolute expiry (0 = none) triples.
-    func readListpackHashWithFieldTTLs(_ type: RDBType) throws -> HashValue {
+    func walkListpackHashWithFieldTTLs<F: ElementSink, V: ElementSink>(_ type: RDBType, fields: inout F,
+                                                                      values: inout V) throws -> [Int64?] {
         if type == .hashListpackEx {
             _ = try input.readUInt64LE()  // min expiry: the loader recomputes it, and so do we
         }
-        var h = HashValue()
         var expiries: [Int64?] = []
         try withString("listpack") { p, ctx in
             var slot = 0
@@ -79,10 +75,8 @@ extension RDBDecoder {
             var it = try ListpackIterator(p, ctx)
             while let e = try it.next() {
                 switch slot {
-                case 0:
-                    e.append(to: &h.fields)
-                    try checkUnique(h.fields, "hash fields", ctx, at: it.lastStart)
-                case 1: e.append(to: &h.values)
+                case 0: try addUnique(e, to: &fields, "hash fields", ctx, at: it.lastStart)
+                case 1: values.add(e)
                 default:
                     guard let t = e.asInteger, t >= 0, t <= Self.maxFieldExpiry else {
                         throw ctx.error(at: 0, expected: "a field expiry in ms", found: "a non-integer or out-of-range element")
@@ -94,7 +88,6 @@ extension RDBDecoder {
             if slot != 0 { throw ctx.error(at: 0, expected: "field/value/expiry triples", found: "\(it.seen) elements") }
             noteBlob(bytes: p.count, elements: it.seen)
         }
-        h.fieldExpiries = expiries
-        return h
+        return expiries
     }
 }

@@ -1,6 +1,6 @@
 /// Decodes an intset (format.md §5.9): members strictly increasing, size exact.
 enum Intset {
-    static func decode(_ p: UnsafeRawBufferPointer, _ ctx: BlobContext, into out: inout ByteList) throws {
+    static func decode<S: ElementSink>(_ p: UnsafeRawBufferPointer, _ ctx: BlobContext, into out: inout S) throws {
         guard p.count >= 8 else { throw ctx.error(at: 0, expected: "an intset header of 8 bytes", found: "\(p.count) bytes") }
         let width = Int(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
         guard width == 2 || width == 4 || width == 8 else {
@@ -23,7 +23,7 @@ enum Intset {
                 throw ctx.error(at: at, expected: "intset members in increasing order", found: "\(v) after \(previous)")
             }
             previous = v
-            out.appendDecimal(v)
+            out.add(.integer(v))
         }
     }
 }

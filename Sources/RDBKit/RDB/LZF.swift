@@ -11,51 +11,79 @@ public enum LZF {
     /// Decompresses `input` into `out` (appended), which must end exactly `expected` bytes longer.
     public static func decompress(_ input: UnsafeRawBufferPointer, expected: Int, into out: inout [UInt8]) throws(Failure) {
         let start = out.count
-        // Write through a pointer into pre-sized output: appends byte by byte cost too much.
         out.append(contentsOf: repeatElement(0, count: expected))
+        let failure = out.withUnsafeMutableBytes { whole -> Failure? in
+            do throws(Failure) {
+                try decompress(input, into: UnsafeMutableRawBufferPointer(rebasing: whole[start...]))
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure {
+            out.removeLast(expected)
+            throw failure
+        }
+    }
+
+    /// Decompresses `input` into `dst`, which it must fill exactly.
+    public static func decompress(_ input: UnsafeRawBufferPointer, into dst: UnsafeMutableRawBufferPointer) throws(Failure) {
+        let produced = try walk(input, expected: dst.count, into: dst.bindMemory(to: UInt8.self))
+        if produced != dst.count { throw .lengthMismatch(produced: produced) }
+    }
+
+    /// Makes every check `decompress` makes without writing the output: a string that is
+    /// only skipped needs its stream valid, not its bytes.
+    public static func validate(_ input: UnsafeRawBufferPointer, expected: Int) throws(Failure) {
+        let produced = try walk(input, expected: expected, into: nil)
+        if produced != expected { throw .lengthMismatch(produced: produced) }
+    }
+
+    /// Runs the stream, writing into `dst` when there is one; returns the bytes produced.
+    @inline(__always)
+    private static func walk(_ input: UnsafeRawBufferPointer, expected: Int,
+                             into dst: UnsafeMutableBufferPointer<UInt8>?) throws(Failure) -> Int {
         let n = input.count
         var i = 0
         var o = 0
-        try out.withUnsafeMutableBufferPointer { (whole) throws(Failure) in
-            let dst = UnsafeMutableBufferPointer(rebasing: whole[start...])
-            while i < n {
-                let ctrl = Int(input[i])
-                i += 1
-                if ctrl < 32 {
-                    let len = ctrl + 1
-                    if i + len > n { throw .inputOverrun(at: i - 1) }
-                    if o + len > expected { throw .outputOverrun(at: i - 1) }
+        while i < n {
+            let ctrl = Int(input[i])
+            i += 1
+            if ctrl < 32 {
+                let len = ctrl + 1
+                if i + len > n { throw .inputOverrun(at: i - 1) }
+                if o + len > expected { throw .outputOverrun(at: i - 1) }
+                if let dst {
                     UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: dst[o..<o + len]))
                         .copyMemory(from: UnsafeRawBufferPointer(rebasing: input[i..<i + len]))
-                    i += len
-                    o += len
-                } else {
-                    var len = ctrl >> 5
-                    let at = i - 1
-                    if len == 7 {
-                        if i >= n { throw .inputOverrun(at: at) }
-                        len += Int(input[i])
-                        i += 1
-                    }
-                    len += 2
+                }
+                i += len
+                o += len
+            } else {
+                var len = ctrl >> 5
+                let at = i - 1
+                if len == 7 {
                     if i >= n { throw .inputOverrun(at: at) }
-                    let distance = ((ctrl & 0x1F) << 8) + Int(input[i]) + 1
+                    len += Int(input[i])
                     i += 1
-                    if distance > o { throw .backReferenceBeforeStart(at: at, distance: distance, produced: o) }
-                    if o + len > expected { throw .outputOverrun(at: at) }
+                }
+                len += 2
+                if i >= n { throw .inputOverrun(at: at) }
+                let distance = ((ctrl & 0x1F) << 8) + Int(input[i]) + 1
+                i += 1
+                if distance > o { throw .backReferenceBeforeStart(at: at, distance: distance, produced: o) }
+                if o + len > expected { throw .outputOverrun(at: at) }
+                if let dst {
                     // Forward, byte by byte: an overlapping reference repeats what it produces.
                     var from = o - distance
-                    for _ in 0..<len {
-                        dst[o] = dst[from]
-                        o += 1
+                    for k in o..<o + len {
+                        dst[k] = dst[from]
                         from += 1
                     }
                 }
+                o += len
             }
         }
-        if o != expected {
-            out.removeLast(expected - o)
-            throw .lengthMismatch(produced: o)
-        }
+        return o
     }
 }

@@ -39,8 +39,9 @@ struct ListpackIterator: PackedElementIterator {
         let start = i
         let element: PackedElement
         let size: Int
-        func need(_ k: Int) throws {
-            if start + k > n - 1 { throw ctx.error(at: start, expected: "\(k) bytes of listpack entry", found: "\(n - 1 - start) before the terminator") }
+        // Inline: a nested throwing function here is a call per element.
+        @inline(__always) func need(_ k: Int) throws {
+            if start + k > n - 1 { throw shortEntry(at: start, needs: k) }
         }
         switch b {
         case 0x00...0x7F:
@@ -97,6 +98,10 @@ struct ListpackIterator: PackedElementIterator {
         lastStart = start
         seen += 1
         return element
+    }
+
+    private func shortEntry(at start: Int, needs k: Int) -> RDBError {
+        ctx.error(at: start, expected: "\(k) bytes of listpack entry", found: "\(p.count - 1 - start) before the terminator")
     }
 
 }

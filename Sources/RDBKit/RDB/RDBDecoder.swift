@@ -8,8 +8,8 @@ import Glibc
 public final class RDBDecoder {
     public let input: BufferedReader
     public let dialect: Dialect
-    /// Scratch for LZF output and integer text, reused across strings.
-    private var scratch: [UInt8] = []
+    /// LZF output, reused across strings.
+    private let lzfOutput = ByteScratch()
     /// The encoding of the last string read: raw, int or LZF.
     private(set) var lastStringEncoding = Encoding.raw
     /// Oddities that do not stop reading (format.md §9), collected for the reader to report.
@@ -77,26 +77,17 @@ public final class RDBDecoder {
                 default: v = Int64(Int32(bitPattern: try input.readUInt32LE()))
                 }
                 lastStringEncoding = .int
-                scratch.removeAll(keepingCapacity: true)
-                Decimal64.append(v, to: &scratch)
-                return try scratch.withUnsafeBytes { try body($0, BlobContext(fileOffset: at, compressed: true, kind: kind)) }
+                return try Decimal64.withText(v) { try body($0, BlobContext(fileOffset: at, compressed: true, kind: kind)) }
             case 3:
-                let clen = try readCount("compressed length")
-                let ulen = try readCount("uncompressed length")
-                // LZF expands at most 264/3 times; anything larger is a lie, not an allocation.
-                guard ulen <= clen * 88 + 64 else {
-                    throw RDBError(.structural, at: at, expected: "an LZF length consistent with \(clen) compressed bytes", found: "\(ulen)")
-                }
-                let dataAt = input.offset
-                let compressed = try input.read(clen)
-                scratch.removeAll(keepingCapacity: true)
+                let (compressed, ulen, dataAt) = try readLZFOperands(at: at)
+                let out = lzfOutput.resize(ulen)
                 do {
-                    try LZF.decompress(compressed, expected: ulen, into: &scratch)
+                    try LZF.decompress(compressed, into: out)
                 } catch {
-                    throw lzfError(error, dataAt: dataAt, clen: clen, ulen: ulen)
+                    throw lzfError(error, dataAt: dataAt, clen: compressed.count, ulen: ulen)
                 }
                 lastStringEncoding = .lzf
-                return try scratch.withUnsafeBytes { try body($0, BlobContext(fileOffset: at, compressed: true, kind: kind)) }
+                return try body(UnsafeRawBufferPointer(out), BlobContext(fileOffset: at, compressed: true, kind: kind))
             default:
                 throw RDBError(.structural, at: at, expected: "a string encoding (0-3)", found: "\(b & 0x3F)")
             }
@@ -106,6 +97,19 @@ public final class RDBDecoder {
         let p = try input.read(len)
         lastStringEncoding = .raw
         return try body(p, BlobContext(fileOffset: dataAt, compressed: false, kind: kind))
+    }
+
+    /// After an LZF string's type byte at `at`: the compressed bytes (valid until the next read),
+    /// the claimed uncompressed length and the compressed bytes' offset.
+    private func readLZFOperands(at: Int64) throws -> (UnsafeRawBufferPointer, ulen: Int, dataAt: Int64) {
+        let clen = try readCount("compressed length")
+        let ulen = try readCount("uncompressed length")
+        // LZF expands at most 264/3 times; anything larger is a lie, not an allocation.
+        guard ulen <= clen * 88 + 64 else {
+            throw RDBError(.structural, at: at, expected: "an LZF length consistent with \(clen) compressed bytes", found: "\(ulen)")
+        }
+        let dataAt = input.offset
+        return (try input.read(clen), ulen, dataAt)
     }
 
     /// The next string as an owned byte array; long plain strings are copied in chunks.
@@ -124,10 +128,6 @@ public final class RDBDecoder {
         return out
     }
 
-    func readString(into list: inout ByteList) throws {
-        try withString { p, _ in list.append(p) }
-    }
-
     /// Consumes a string, still checking an LZF one decompresses to its stated length.
     func skipString() throws {
         _ = try skipStringReturningLength()
@@ -137,6 +137,18 @@ public final class RDBDecoder {
     func skipStringReturningLength() throws -> Int {
         let at = input.offset
         guard let b = try input.peekByte() else { _ = try input.readByte(); return 0 }
+        if b == 0xC3 {
+            // LZF: checked without decompressing.
+            _ = try input.readByte()
+            let (compressed, ulen, dataAt) = try readLZFOperands(at: at)
+            do {
+                try LZF.validate(compressed, expected: ulen)
+            } catch {
+                throw lzfError(error, dataAt: dataAt, clen: compressed.count, ulen: ulen)
+            }
+            lastStringEncoding = .lzf
+            return ulen
+        }
         if b >> 6 == 3 { return try withString { p, _ in p.count } }
         _ = try input.readByte()
         let len = try lengthAfter(first: b, at: at)
@@ -236,6 +248,7 @@ public final class RDBDecoder {
 func parseDouble(_ p: UnsafeRawBufferPointer) -> Double? {
     let n = p.count
     guard n > 0, n < 512 else { return nil }
+    if let d = parseShortDecimal(p) { return d }
     return withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { buf -> Double? in
         for i in 0..<n { buf[i] = CChar(bitPattern: p[i]) }
         buf[n] = 0
@@ -245,3 +258,47 @@ func parseDouble(_ p: UnsafeRawBufferPointer) -> Double? {
         return v
     }
 }
+
+/// Whether a score stored as text is one Redis accepts: entirely a number, not NaN. Plain
+/// decimals (the form `%.17g` writes) are recognised without parsing their value.
+func isScore(_ p: UnsafeRawBufferPointer) -> Bool {
+    guard p.count > 0, p.count < 512 else { return false }
+    if scanPlainDecimal(p) != nil { return true }  // strtod takes all of it, never as NaN
+    return parseDouble(p).map { !$0.isNaN } ?? false
+}
+
+/// `-?digits(.digits)?`, the form most scores take: its digit count, the digits as an integer
+/// (exact up to 18 of them) and how many follow the point; nil for any other form.
+@inline(__always)
+private func scanPlainDecimal(_ p: UnsafeRawBufferPointer) -> (digits: Int, mantissa: Int64, fraction: Int)? {
+    let n = p.count
+    var i = p[0] == UInt8(ascii: "-") ? 1 : 0
+    var mantissa: Int64 = 0
+    var digits = 0
+    var fraction = -1
+    while i < n {
+        let c = p[i]
+        if c == UInt8(ascii: "."), fraction < 0, digits > 0, i + 1 < n {
+            fraction = 0
+        } else {
+            let d = c &- 48
+            guard d <= 9 else { return nil }
+            mantissa = mantissa &* 10 &+ Int64(d)
+            digits += 1
+            if fraction >= 0 { fraction += 1 }
+        }
+        i += 1
+    }
+    return digits > 0 ? (digits, mantissa, max(fraction, 0)) : nil
+}
+
+/// Up to 15 digits, the digits as an integer and the power of ten are both exact doubles, so
+/// one division rounds as `strtod` does.
+@inline(__always)
+private func parseShortDecimal(_ p: UnsafeRawBufferPointer) -> Double? {
+    guard let s = scanPlainDecimal(p), s.digits <= 15 else { return nil }
+    let v = Double(s.mantissa) / powersOfTen[s.fraction]
+    return p[0] == UInt8(ascii: "-") ? -v : v
+}
+
+private let powersOfTen: [Double] = (0...15).map { k in (0..<k).reduce(1.0) { r, _ in r * 10 } }

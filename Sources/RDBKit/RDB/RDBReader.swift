@@ -34,11 +34,11 @@ public final class RDBReader {
         self.options = options
     }
 
-    /// Computes the checksum on a second thread for a regular uncompressed file.
+    /// Reads and checksums a regular uncompressed file on a second thread.
     private var parallelChecksum: ParallelChecksum?
 
-    /// Opens a path (or `-`), gzip detected by magic. For a regular uncompressed file the CRC-64
-    /// is computed on a second thread, reading the file on its own descriptor.
+    /// Opens a path (or `-`), gzip detected by magic. For a regular uncompressed file a second
+    /// thread reads the file and computes the CRC-64 (`ParallelChecksum`).
     public convenience init(path: String, options: Options = Options()) throws {
         try self.init(opened: Input.open(path), path: path, options: options)
     }
@@ -47,7 +47,7 @@ public final class RDBReader {
     public init(opened: Input.Opened, path: String, options: Options = Options()) {
         let parallel = options.verifyChecksum && path != "-" && !opened.isGzip && opened.fileSize != nil
             ? ParallelChecksum(path: path) : nil
-        self.input = BufferedReader(opened.source, checksum: options.verifyChecksum && parallel == nil)
+        self.input = BufferedReader(parallel ?? opened.source, checksum: options.verifyChecksum && parallel == nil)
         self.options = options
         self.parallelChecksum = parallel
     }
@@ -139,6 +139,12 @@ public final class RDBReader {
         while let event = try next() { try handle(event) }
     }
 
+    /// Reads the whole file at the structure level, passing each key's shape to `shapes` and
+    /// every other event to `events`. Cheaper per key than `read`: no event, no key array.
+    public func read(shapes: (KeyShapeView) throws -> Void, events: (RDBEvent) throws -> Void) throws {
+        while let event = try next(shapes: options.level == .structure, shapes) { try events(event) }
+    }
+
     /// Reads records after an already-read header through the EOF opcode and checksum.
     public func readRecords(_ dialect: Dialect, _ handle: (RDBEvent) throws -> Void) throws {
         startRecords(dialect, db: 0)
@@ -173,6 +179,15 @@ public final class RDBReader {
 
     /// The next event in file order; nil after the trailer.
     public func next() throws -> RDBEvent? {
+        try next(shapes: false) { _ in }
+    }
+
+    /// The key read last by `read(shapes:events:)`.
+    private let keyScratch = ByteScratch()
+
+    /// With `shapes`, keys go to `onShape` and reading goes on, instead of each being returned
+    /// as an event. (Not an optional closure: that would be copied, and retained, per key.)
+    private func next(shapes: Bool, _ onShape: (KeyShapeView) throws -> Void) throws -> RDBEvent? {
         if !queued.isEmpty { return queued.removeFirst() }
         if let e = deferredError { deferredError = nil; throw e }
         if finished { return nil }
@@ -193,7 +208,6 @@ public final class RDBReader {
             switch op {
             case RDBOpcode.eof:
                 let computed = try parallelChecksum?.checksum(upTo: at + 1) ?? input.checksum()
-                parallelChecksum?.cancel()
                 var trailer = RDBTrailer(eofOffset: at, storedChecksum: nil, computedChecksum: options.verifyChecksum ? computed : nil)
                 if dialect.version >= 5 {
                     trailer.storedChecksum = try input.readUInt64LE()
@@ -275,10 +289,44 @@ public final class RDBReader {
                                    found: isOpcode ? "opcode \(op) (\(hex(op)))" : "type \(op)",
                                    db: db)
                 }
+                if shapes {
+                    try readShape(type: type, byte: op, start: recordStart ?? at, expireAt: expireAt, idle: idle, freq: freq,
+                                  decoder: decoder, onShape)
+                    if !queued.isEmpty { return queued.removeFirst() }
+                    recordStart = nil; expireAt = nil; idle = nil; freq = nil
+                    continue
+                }
                 return try readKey(type: type, byte: op, start: recordStart ?? at, expireAt: expireAt, idle: idle, freq: freq,
                                    decoder: decoder)
             }
         }
+    }
+
+    private func readShape(type: RDBType, byte: UInt8, start: Int64, expireAt: Int64?, idle: UInt64?, freq: UInt8?,
+                           decoder: RDBDecoder, _ onShape: (KeyShapeView) throws -> Void) throws {
+        var keyRead = false
+        let shape: (elements: Int, longest: Int, encoding: Encoding)
+        do {
+            try decoder.withString { p, _ in keyScratch.set(p) }
+            keyRead = true
+            shape = try decoder.readValueShape(type)
+        } catch let e as RDBError {
+            throw e.inRecord(db: db, key: keyRead ? Array(keyScratch.bytes) : nil, typeName: type.checkRDBName)
+        }
+        // The consumer's own errors are its own: not in the record.
+        try onShape(KeyShapeView(
+            db: db, key: keyScratch.bytes, type: type.dataType, expireAtMs: expireAt,
+            elementCount: shape.elements, longestElement: shape.longest,
+            metadata: RecordMetadata(encoding: shape.encoding, typeByte: byte, lruIdleSeconds: idle, lfuFreq: freq,
+                                     offset: start, serializedBytes: input.offset - start)))
+        if !decoder.warnings.isEmpty { queueWarnings(decoder, key: Array(keyScratch.bytes)) }
+    }
+
+    private func queueWarnings(_ decoder: RDBDecoder, key: [UInt8]) {
+        for w in decoder.warnings {
+            queued.append(.warning(RDBWarning(offset: w.offset, message: "key \(Quoting.redisCLI(key, limit: 60)): \(w.message)")))
+        }
+        decoder.warnings.removeAll()
     }
 
     private func readKey(type: RDBType, byte: UInt8, start: Int64, expireAt: Int64?, idle: UInt64?, freq: UInt8?,
@@ -303,10 +351,7 @@ public final class RDBReader {
                                              offset: start, serializedBytes: input.offset - start),
                     layout: decoder.layout))
             }
-            for w in decoder.warnings {
-                queued.append(.warning(RDBWarning(offset: w.offset, message: "key \(Quoting.redisCLI(key ?? [], limit: 60)): \(w.message)")))
-            }
-            decoder.warnings.removeAll()
+            if !decoder.warnings.isEmpty { queueWarnings(decoder, key: key ?? []) }
             return event
         } catch let e as RDBError {
             throw e.inRecord(db: db, key: key, typeName: type.checkRDBName)

@@ -6,152 +6,195 @@ extension RDBDecoder {
         case .string:
             let s = try readString()
             return (.string(s), lastStringEncoding)
-        case .list:
-            return (.list(try readPlainList(unique: false)), type.encoding)
-        case .set:
-            return (.set(try readPlainList(unique: true)), type.encoding)
-        case .zset, .zset2:
-            return (.zset(try readPlainSortedSet(binaryScores: type == .zset2)), type.encoding)
-        case .hash:
-            return (.hash(try readPlainHash()), type.encoding)
+        case .list, .listZiplist, .listQuicklist, .listQuicklist2:
+            var l = ByteList()
+            try walkList(type, into: &l)
+            return (.list(l), type.encoding)
+        case .set, .setIntset, .setListpack:
+            var l = ByteList()
+            try walkSet(type, into: &l)
+            return (.set(l), type.encoding)
+        case .zset, .zset2, .zsetZiplist, .zsetListpack:
+            var z = SortedSetValue()
+            try walkSortedSet(type, members: &z.members, scores: &z.scores)
+            return (.zset(z), type.encoding)
+        case .hash, .hashZipmap, .hashZiplist, .hashListpack:
+            var h = HashValue()
+            try walkHash(type, fields: &h.fields, values: &h.values)
+            return (.hash(h), type.encoding)
+        case .hashMetadataPreGA, .hashMetadata, .valkeyHash2:
+            var h = HashValue()
+            h.fieldExpiries = try walkHashWithFieldTTLs(type, fields: &h.fields, values: &h.values)
+            return (.hash(h), type.encoding)
+        case .hashListpackExPreGA, .hashListpackEx:
+            var h = HashValue()
+            h.fieldExpiries = try walkListpackHashWithFieldTTLs(type, fields: &h.fields, values: &h.values)
+            return (.hash(h), type.encoding)
         case .modulePreGA:
             throw RDBError(.unsupportedFeature, at: input.offset, expected: "a module value Redis 4.0 GA or later can read",
                            found: "the pre-release module format (type 6), which cannot be skipped without the module")
         case .module2:
             return (.module(try readModuleValue()), type.encoding)
-        case .hashZipmap:
-            var h = HashValue()
-            try withString("zipmap") { p, ctx in
-                try Zipmap.decode(p, ctx, into: &h, duplicates: &duplicates)
-                noteBlob(bytes: p.count, elements: 2 * h.fields.count)
-            }
-            return (.hash(h), type.encoding)
-        case .listZiplist:
-            var l = ByteList()
-            try withString("ziplist") { p, ctx in
-                l.reserveCapacity(forPacked: p, listpack: false, share: 1)
-                var it = try ZiplistIterator(p, ctx)
-                try it.forEach { $0.append(to: &l) }
-                noteBlob(bytes: p.count, elements: l.count)
-            }
-            return (.list(l), type.encoding)
-        case .setIntset:
-            var l = ByteList()
-            try withString("intset") { p, ctx in
-                try Intset.decode(p, ctx, into: &l)
-                noteBlob(bytes: p.count, elements: l.count)
-            }
-            return (.set(l), type.encoding)
-        case .zsetZiplist:
-            return (.zset(try readPackedSortedSet(listpack: false)), type.encoding)
-        case .hashZiplist:
-            return (.hash(try readPackedHash(listpack: false)), type.encoding)
-        case .listQuicklist:
-            return (.list(try readQuicklist()), type.encoding)
-        case .listQuicklist2:
-            return (.list(try readQuicklist2()), type.encoding)
-        case .hashListpack:
-            return (.hash(try readPackedHash(listpack: true)), type.encoding)
-        case .zsetListpack:
-            return (.zset(try readPackedSortedSet(listpack: true)), type.encoding)
-        case .setListpack:
-            var l = ByteList()
-            try withString("listpack") { p, ctx in
-                duplicates.reset()
-                l.reserveCapacity(forPacked: p, listpack: true, share: 1)
-                var it = try ListpackIterator(p, ctx)
-                while let e = try it.next() {
-                    e.append(to: &l)
-                    try checkUnique(l, "set members", ctx, at: it.lastStart)
-                }
-                noteBlob(bytes: p.count, elements: l.count)
-            }
-            return (.set(l), type.encoding)
         case .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4, .streamListpacks5:
             return (.stream(try readStream(type)), type.encoding)
-        case .hashMetadataPreGA, .hashMetadata, .valkeyHash2:
-            return (.hash(try readHashWithFieldTTLs(type)), type.encoding)
-        case .hashListpackExPreGA, .hashListpackEx:
-            return (.hash(try readListpackHashWithFieldTTLs(type)), type.encoding)
         case .array:
             return (.array(try readArray()), type.encoding)
         }
     }
 
     /// Reads and checks a value without keeping it: element count, longest element, encoding.
-    /// Strings, most keys of most files, are skipped without being copied.
+    /// Every check `readValue` makes is made, by the same walk; elements are counted and
+    /// measured in place instead of copied.
     public func readValueShape(_ type: RDBType) throws -> (elements: Int, longest: Int, encoding: Encoding) {
-        if type == .string {
+        var t = ElementTally()
+        switch type {
+        case .string:
             let n = try skipStringReturningLength()
             return (n, n, lastStringEncoding)
+        case .list, .listZiplist, .listQuicklist, .listQuicklist2:
+            try walkList(type, into: &t)
+        case .set, .setIntset, .setListpack:
+            try walkSet(type, into: &t)
+        case .zset, .zset2, .zsetZiplist, .zsetListpack:
+            var scores = ScoreCheck()
+            try walkSortedSet(type, members: &t, scores: &scores)
+        case .hash, .hashZipmap, .hashZiplist, .hashListpack:
+            var values = ElementTally()
+            try walkHash(type, fields: &t, values: &values)
+            return (t.count, max(t.longest, values.longest), type.encoding)
+        case .hashMetadataPreGA, .hashMetadata, .valkeyHash2:
+            var values = ElementTally()
+            _ = try walkHashWithFieldTTLs(type, fields: &t, values: &values)
+            return (t.count, max(t.longest, values.longest), type.encoding)
+        case .hashListpackExPreGA, .hashListpackEx:
+            var values = ElementTally()
+            _ = try walkListpackHashWithFieldTTLs(type, fields: &t, values: &values)
+            return (t.count, max(t.longest, values.longest), type.encoding)
+        case .module2:
+            _ = try readLength()  // the module id
+            try skipModuleOpcodes()
+            return (1, 0, type.encoding)
+        case .modulePreGA, .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4, .streamListpacks5, .array:
+            // Streams (few keys, each mostly its entries' listpacks) and arrays are read whole.
+            let (value, encoding) = try readValue(type)
+            return (value.elementCount, value.longestElement, encoding)
         }
-        let (value, encoding) = try readValue(type)
-        return (value.elementCount, value.longestElement, encoding)
+        return (t.count, t.longest, type.encoding)
     }
 
-    // MARK: Plain (hash-table / linked-list / skiplist) encodings
+    // MARK: The walks, one per data type, every encoding
 
-    private func readPlainList(unique: Bool) throws -> ByteList {
-        let n = try readCount("element count")
-        var l = ByteList(reservingElements: min(n, 1 << 16), bytes: 0)
-        duplicates.reset(expecting: n)
-        for _ in 0..<n {
-            let at = input.offset
-            try readString(into: &l)
-            if unique { try checkUnique(l, "set members", at: at) }
+    private func walkList<S: ElementSink>(_ type: RDBType, into l: inout S) throws {
+        switch type {
+        case .listZiplist:
+            try withString("ziplist") { p, ctx in
+                l.reserveCapacity(forPacked: p, listpack: false, share: 1)
+                var it = try ZiplistIterator(p, ctx)
+                while let e = try it.next() { l.add(e) }
+                noteBlob(bytes: p.count, elements: l.count)
+            }
+        case .listQuicklist: try walkQuicklist(into: &l)
+        case .listQuicklist2: try walkQuicklist2(into: &l)
+        default: try walkPlain(unique: false, into: &l)
         }
-        return l
     }
 
-    /// Throws when the last element of `list` repeats an earlier one (format.md §9.4).
-    func checkUnique(_ list: ByteList, _ what: String, at offset: Int64) throws {
-        if let j = duplicates.insert(list.count - 1, of: list) {
+    private func walkSet<S: ElementSink>(_ type: RDBType, into l: inout S) throws {
+        switch type {
+        case .setIntset:
+            try withString("intset") { p, ctx in
+                try Intset.decode(p, ctx, into: &l)
+                noteBlob(bytes: p.count, elements: l.count)
+            }
+        case .setListpack:
+            try withString("listpack") { p, ctx in
+                duplicates.reset()
+                l.reserveCapacity(forPacked: p, listpack: true, share: 1)
+                var it = try ListpackIterator(p, ctx)
+                while let e = try it.next() {
+                    try addUnique(e, to: &l, "set members", ctx, at: it.lastStart)
+                }
+                noteBlob(bytes: p.count, elements: l.count)
+            }
+        default: try walkPlain(unique: true, into: &l)
+        }
+    }
+
+    private func walkSortedSet<S: ElementSink, Z: ScoreSink>(_ type: RDBType, members: inout S, scores: inout Z) throws {
+        switch type {
+        case .zsetZiplist: try walkPackedSortedSet(listpack: false, members: &members, scores: &scores)
+        case .zsetListpack: try walkPackedSortedSet(listpack: true, members: &members, scores: &scores)
+        default: try walkPlainSortedSet(binaryScores: type == .zset2, members: &members, scores: &scores)
+        }
+    }
+
+    private func walkHash<F: ElementSink, V: ElementSink>(_ type: RDBType, fields: inout F, values: inout V) throws {
+        switch type {
+        case .hashZipmap:
+            try withString("zipmap") { p, ctx in
+                try Zipmap.decode(p, ctx, fields: &fields, values: &values, duplicates: &duplicates)
+                noteBlob(bytes: p.count, elements: 2 * fields.count)
+            }
+        case .hashZiplist: try walkPackedHash(listpack: false, fields: &fields, values: &values)
+        case .hashListpack: try walkPackedHash(listpack: true, fields: &fields, values: &values)
+        default: try walkPlainHash(fields: &fields, values: &values)
+        }
+    }
+
+    /// Adds a member that must be unique, from the stream at `offset` (format.md §9.4).
+    func addUnique<S: ElementSink>(_ p: UnsafeRawBufferPointer, to s: inout S, _ what: String, at offset: Int64) throws {
+        if let j = s.addUnique(p, &duplicates) {
             throw RDBError(.structural, at: offset, expected: "unique \(what)",
-                           found: "\(Quoting.redisCLI(Array(list[list.count - 1]), limit: 60)) again (first as element \(j))")
+                           found: "\(Quoting.redisCLI(p, limit: 60)) again (first as element \(j))")
         }
     }
 
     /// The same inside a ziplist or listpack blob, at byte `i` of it.
-    func checkUnique(_ list: ByteList, _ what: String, _ ctx: BlobContext, at i: Int) throws {
-        if let j = duplicates.insert(list.count - 1, of: list) {
+    func addUnique<S: ElementSink>(_ e: PackedElement, to s: inout S, _ what: String, _ ctx: BlobContext, at i: Int) throws {
+        if let j = s.addUnique(e, &duplicates) {
             throw ctx.error(at: i, expected: "unique \(what)",
-                            found: "\(Quoting.redisCLI(Array(list[list.count - 1]), limit: 60)) again (first as element \(j))")
+                            found: "\(e.withText { Quoting.redisCLI($0, limit: 60) }) again (first as element \(j))")
         }
     }
 
-    private func readPlainSortedSet(binaryScores: Bool) throws -> SortedSetValue {
+    // MARK: Plain (hash-table / linked-list / skiplist) encodings
+
+    private func walkPlain<S: ElementSink>(unique: Bool, into l: inout S) throws {
+        let n = try readCount("element count")
+        duplicates.reset(expecting: n)
+        for _ in 0..<n {
+            let at = input.offset
+            try withString { p, _ in
+                if unique { try addUnique(p, to: &l, "set members", at: at) } else { l.add(p) }
+            }
+        }
+    }
+
+    private func walkPlainSortedSet<S: ElementSink, Z: ScoreSink>(binaryScores: Bool, members: inout S, scores: inout Z) throws {
         let n = try readCount("member count")
-        var z = SortedSetValue()
-        z.scores.reserveCapacity(min(n, 1 << 16))
         duplicates.reset(expecting: n)
         for _ in 0..<n {
             let memberAt = input.offset
-            try readString(into: &z.members)
-            try checkUnique(z.members, "zset members", at: memberAt)
+            try withString { p, _ in try addUnique(p, to: &members, "zset members", at: memberAt) }
             let at = input.offset
             let score = binaryScores ? try readBinaryDouble() : try readTextDouble()
             if score.isNaN { throw RDBError(.structural, at: at, expected: "a score", found: "NaN") }
-            z.scores.append(score)
+            scores.add(score)
         }
-        return z
     }
 
-    private func readPlainHash() throws -> HashValue {
+    private func walkPlainHash<F: ElementSink, V: ElementSink>(fields: inout F, values: inout V) throws {
         let n = try readCount("field count")
-        var h = HashValue()
         duplicates.reset(expecting: n)
         for _ in 0..<n {
             let at = input.offset
-            try readString(into: &h.fields)
-            try checkUnique(h.fields, "hash fields", at: at)
-            try readString(into: &h.values)
+            try withString { p, _ in try addUnique(p, to: &fields, "hash fields", at: at) }
+            try withString { p, _ in values.add(p) }
         }
-        return h
     }
 
     // MARK: Packed (ziplist / listpack) encodings
 
-    /// Iterates the elements of a ziplist or listpack blob.
     /// Iterates the elements of a ziplist or listpack blob, with each one's offset in the blob.
     func forEachPacked(listpack: Bool, _ p: UnsafeRawBufferPointer, _ ctx: BlobContext,
                        _ body: (PackedElement, Int) throws -> Void) throws {
@@ -165,56 +208,49 @@ extension RDBDecoder {
         }
     }
 
-    private func readPackedSortedSet(listpack: Bool) throws -> SortedSetValue {
-        var z = SortedSetValue()
+    private func walkPackedSortedSet<S: ElementSink, Z: ScoreSink>(listpack: Bool, members: inout S, scores: inout Z) throws {
         let kind = listpack ? "listpack" : "ziplist"
         try withString(kind) { p, ctx in
             var isMember = true
             duplicates.reset()
-            z.members.reserveCapacity(forPacked: p, listpack: listpack, share: 2)
+            members.reserveCapacity(forPacked: p, listpack: listpack, share: 2)
             try forEachPacked(listpack: listpack, p, ctx) { e, at in
                 if isMember {
-                    e.append(to: &z.members)
-                    try checkUnique(z.members, "zset members", ctx, at: at)
+                    try addUnique(e, to: &members, "zset members", ctx, at: at)
                 } else {
                     switch e {
-                    case .integer(let v): z.scores.append(Double(v))
+                    case .integer(let v): scores.add(Double(v))
                     case .bytes(let t):
-                        guard let d = parseDouble(t), !d.isNaN else {
+                        guard scores.add(text: t) else {
                             throw ctx.error(at: 0, expected: "a score", found: Quoting.redisCLI(t, limit: 40))
                         }
-                        z.scores.append(d)
                     }
                 }
                 isMember.toggle()
             }
             if !isMember { throw ctx.error(at: 0, expected: "member/score pairs", found: "an odd number of elements") }
-            noteBlob(bytes: p.count, elements: 2 * z.members.count)
+            noteBlob(bytes: p.count, elements: 2 * members.count)
         }
-        return z
     }
 
-    private func readPackedHash(listpack: Bool) throws -> HashValue {
-        var h = HashValue()
+    private func walkPackedHash<F: ElementSink, V: ElementSink>(listpack: Bool, fields: inout F, values: inout V) throws {
         let kind = listpack ? "listpack" : "ziplist"
         try withString(kind) { p, ctx in
             var isField = true
             duplicates.reset()
-            h.fields.reserveCapacity(forPacked: p, listpack: listpack, share: 2)
-            h.values.reserveCapacity(forPacked: p, listpack: listpack, share: 2)
+            fields.reserveCapacity(forPacked: p, listpack: listpack, share: 2)
+            values.reserveCapacity(forPacked: p, listpack: listpack, share: 2)
             try forEachPacked(listpack: listpack, p, ctx) { e, at in
                 if isField {
-                    e.append(to: &h.fields)
-                    try checkUnique(h.fields, "hash fields", ctx, at: at)
+                    try addUnique(e, to: &fields, "hash fields", ctx, at: at)
                 } else {
-                    e.append(to: &h.values)
+                    values.add(e)
                 }
                 isField.toggle()
             }
             if !isField { throw ctx.error(at: 0, expected: "field/value pairs", found: "an odd number of elements") }
-            noteBlob(bytes: p.count, elements: 2 * h.fields.count)
+            noteBlob(bytes: p.count, elements: 2 * fields.count)
         }
-        return h
     }
 
     // MARK: RDB 14 array

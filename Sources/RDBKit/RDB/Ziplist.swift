@@ -43,8 +43,9 @@ struct ZiplistIterator: PackedElementIterator {
             return nil
         }
         let start = i
-        func need(_ k: Int) throws {
-            if i + k > n - 1 { throw ctx.error(at: start, expected: "\(k) more bytes of ziplist entry", found: "\(n - 1 - i) before the terminator") }
+        // Inline: a nested throwing function here is a call per element.
+        @inline(__always) func need(_ k: Int) throws {
+            if i + k > n - 1 { throw shortEntry(at: start, from: i, needs: k) }
         }
         var prevlen: Int
         if p[i] < 254 {
@@ -103,6 +104,10 @@ struct ZiplistIterator: PackedElementIterator {
         lastStart = start
         seen += 1
         return element
+    }
+
+    private func shortEntry(at start: Int, from i: Int, needs k: Int) -> RDBError {
+        ctx.error(at: start, expected: "\(k) more bytes of ziplist entry", found: "\(p.count - 1 - i) before the terminator")
     }
 
 }

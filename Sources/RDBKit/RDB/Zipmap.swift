@@ -1,7 +1,7 @@
 /// Decodes a zipmap (format.md §5.8, Redis 2.4 hashes) into fields and values.
 enum Zipmap {
-    static func decode(_ p: UnsafeRawBufferPointer, _ ctx: BlobContext, into hash: inout HashValue,
-                       duplicates: inout DuplicateFinder) throws {
+    static func decode<F: ElementSink, V: ElementSink>(_ p: UnsafeRawBufferPointer, _ ctx: BlobContext, fields: inout F,
+                                                       values: inout V, duplicates: inout DuplicateFinder) throws {
         let n = p.count
         guard n >= 2 else { throw ctx.error(at: 0, expected: "a zipmap of at least 2 bytes", found: "\(n) bytes") }
         guard p[n - 1] == 0xFF else { throw ctx.error(at: n - 1, expected: "zipmap terminator 0xff", found: hex(p[n - 1])) }
@@ -26,14 +26,13 @@ enum Zipmap {
         while p[i] != 0xFF {
             let fieldAt = i
             let flen = try length()
-            hash.fields.append(try bytes(flen))
-            if let j = duplicates.insert(hash.fields.count - 1, of: hash.fields) {
+            if let j = fields.addUnique(.bytes(try bytes(flen)), &duplicates) {
                 throw ctx.error(at: fieldAt, expected: "unique hash fields", found: "a repeat of field \(j)")
             }
             let vlen = try length()
             guard i < n - 1 else { throw ctx.error(at: i, expected: "a zipmap free byte", found: "end of blob") }
             let free = Int(p[i]); i += 1
-            hash.values.append(try bytes(vlen))
+            values.add(try bytes(vlen))
             _ = try bytes(free)
             pairs += 1
             guard i < n else { break }
