@@ -118,6 +118,14 @@ import Testing
         #expect(r.checks.contains("expired-keys"))
     }
 
+    /// Found by the fuzzer: the warning's text once trapped on formatting Int64.min as a time.
+    @Test func anExpiryAtTheStartOfInt64TimeIsAnExpiredKeyNotATrap() {
+        let body = [0xFE, 0x00, 0xFC] + Self.le64(Int64.min) + Self.stringKey("k", "v")
+        let r = verify(rdbImage(body), VerifyOptions(nowMs: 2_000))
+        #expect(r.expiredKeys == 1 && r.verdict == .warnings)
+        #expect(r.warnings.first?.message.contains("-292275055-05-16T16:47:04.192Z") == true, "\(r.warnings.map(\.message))")
+    }
+
     @Test func disabledChecksumIsReportedNotAnError() {
         let image = Array(rdbImage([0xFE, 0x00]).dropLast(8)) + [UInt8](repeating: 0, count: 8)
         let r = verify(image)

@@ -2,8 +2,7 @@
 public enum UTCTime {
     /// "2024-11-23 12:34:56 UTC" for Unix seconds.
     public static func format(seconds: Int64) -> String {
-        let days = floorDiv(seconds, 86400)
-        let secs = seconds - days * 86400
+        let (days, secs) = floorDivMod(seconds, 86400)
         let (y, m, d) = civil(fromDays: days)
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
         return "\(y)-\(two(m))-\(two(d)) \(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60)) UTC"
@@ -16,8 +15,7 @@ public enum UTCTime {
 
     /// ISO-8601 with milliseconds, "2024-11-23T12:34:56.789Z".
     public static func iso(ms: Int64) -> String {
-        let s = floorDiv(ms, 1000)
-        let frac = ms - s * 1000
+        let (s, frac) = floorDivMod(ms, 1000)
         let base = String(format(seconds: s).dropLast(4).map { $0 == " " ? "T" : $0 })
         let f = frac < 10 ? "00\(frac)" : frac < 100 ? "0\(frac)" : "\(frac)"
         return "\(base).\(f)Z"
@@ -60,9 +58,18 @@ public enum UTCTime {
     }
 
     /// Unix ms of the midnight (UTC) that starts the day holding `ms`.
-    public static func midnight(ofMs ms: Int64) -> Int64 { floorDiv(ms, 86_400_000) * 86_400_000 }
+    public static func midnight(ofMs ms: Int64) -> Int64 {
+        let (day, _) = floorDivMod(ms, 86_400_000)
+        let (start, overflow) = day.multipliedReportingOverflow(by: 86_400_000)
+        return overflow ? Int64.min : start
+    }
 
-    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
+    /// Floor division by a positive `b` and the remainder in 0..<b, for every Int64: times come
+    /// from files, and an expiry of Int64.min is as possible as any other.
+    private static func floorDivMod(_ a: Int64, _ b: Int64) -> (quotient: Int64, remainder: Int64) {
+        let (q, r) = a.quotientAndRemainder(dividingBy: b)
+        return r < 0 ? (q - 1, r + b) : (q, r)
+    }
 
     // Howard Hinnant's civil-from-days and days-from-civil algorithms.
     static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
