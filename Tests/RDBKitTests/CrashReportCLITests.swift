@@ -42,6 +42,8 @@ import Testing
         #expect(try CLITests.run(["crash-report", "--aof", dir.path + "/missing.aof", "--at", "10:04"]).status == 3)
         #expect(try CLITests.run(["crash-report", "--aof", aof, "--save", "900", "--at", "10:04"]).status == 2)
         #expect(try CLITests.run(["crash-report", "--aof", aof, "--at", "yesterday"]).status == 2)
+        let far = try CLITests.run(["crash-report", "--aof", aof, "--save", "9223372036854775807 1", "--at", "10:04"])
+        #expect(far.status == 2 && far.err.contains("9223372036854775807 seconds is beyond the 1000000000000 this model times"), "\(far.err)")
         let conf = try dir.write("bad.conf", "appendfsync sometimes\n")
         let r = try CLITests.run(["crash-report", "--aof", aof, "--config", conf, "--at", "10:04"])
         #expect(r.status == 1)

@@ -45,6 +45,12 @@ import Testing
         #expect(try items(bytes) == ["#1628217470", "SET foo1 bar1", "#-"])
     }
 
+    /// No server's clock reads 9e18 s: such a time would overflow in ms, so it is no time.
+    @Test func aTimestampBeyondAnyClockIsAPlainAnnotation() throws {
+        let bytes = ascii("#TS:9223372036854775807\r\n#TS:-2000000000000001\r\n#TS:2000000000000000\r\n")
+        #expect(try items(bytes) == ["#-", "#-", "#2000000000000000"])
+    }
+
     @Test func anEmptyFileHasNoItems() throws {
         #expect(try items([]) == [])
     }

@@ -32,6 +32,7 @@ public final class RESPCommandReader {
 
     /// Redis reads annotation lines into a 1024-byte buffer (`AOF_ANNOTATION_LINE_MAX_LEN`).
     static let maxAnnotation = 1024
+    static let maxAnnotatedSeconds: UInt64 = 2_000_000_000_000_000
     /// Redis parses `*<argc>` with `atoi` into an `int`.
     static let maxArgumentCount = Int(Int32.max)
 
@@ -114,8 +115,10 @@ public final class RESPCommandReader {
         }
         if tolerateLineFeeds && line.last == UInt8(ascii: "\r") { line.removeLast() }
         guard line.starts(with: Array("#TS:".utf8)) else { return .annotation(timestamp: nil) }
+        // A time beyond ±2e15 s (63 million years) is no server's clock: read like any other
+        // malformed annotation, so that times in ms and their sums never overflow.
         let ts = line.dropFirst(4).withUnsafeBytes { Decimal64.parseCanonical($0) }
-        return .annotation(timestamp: ts)
+        return .annotation(timestamp: ts.flatMap { $0.magnitude <= Self.maxAnnotatedSeconds ? $0 : nil })
     }
 
     // MARK: Framing

@@ -35,6 +35,9 @@ public struct PersistencePolicy: Sendable, Equatable {
         self.savePoints = savePoints; self.appendOnly = appendOnly; self.appendFsync = appendFsync
     }
 
+    /// Save points further apart than this (some 31,700 years) are refused, so that times in ms stay in range.
+    static let maxSaveSeconds: Int64 = 1_000_000_000_000
+
     /// Parses the arguments of `save` directives: `"900 1 300 10"` (pairs), `""` for none.
     public static func parseSave(_ text: String) throws(CrashError) -> [SavePoint] {
         let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -46,6 +49,9 @@ public struct PersistencePolicy: Sendable, Equatable {
         for i in stride(from: 0, to: words.count, by: 2) {
             guard let s = Int64(words[i]), let c = Int64(words[i + 1]), s >= 0, c >= 0 else {
                 throw CrashError(.configuration, where: "save", message: "\"\(words[i]) \(words[i + 1])\" is not two non-negative integers")
+            }
+            guard s <= Self.maxSaveSeconds else {
+                throw CrashError(.configuration, where: "save", message: "\(s) seconds is beyond the \(Self.maxSaveSeconds) this model times")
             }
             out.append(SavePoint(seconds: s, changes: c))
         }
