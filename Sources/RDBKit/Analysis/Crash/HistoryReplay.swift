@@ -28,39 +28,45 @@ struct HistoryReplay {
         var part: Int32 = -1
         var bytes: Int64 = 0
         var previousSize: Int64 = 0
-        try reader.read { event in
-            switch event {
-            case .file(let p):
-                part += 1
-                bytes += previousSize
-                previousSize = p.size ?? 0
-                _ = try replayer.apply([Array("SELECT".utf8), Array("0".utf8)], timeMs: nil)
-            case .rdb(.key(let r)):
-                replayer.dataset.load(r)
-                baseKeys += 1
-            case .rdb(.function(let f)):
-                replayer.dataset.load(f)
-            case .rdb(.aux(let name, let value)):
-                if name == Array("ctime".utf8), let t = Int64(String(decoding: value, as: UTF8.self)) { baseCreated = t }
-            case .timestamp(let s, _):
-                annotations += 1
-                if firstTimeMs == nil { firstTimeMs = s * 1000 }
-            case .command(let c):
-                let timeMs = c.timeSeconds.map { $0 * 1000 }
-                let outcome = try replayer.apply(c.arguments.map { Array($0) }, timeMs: timeMs)
-                let framing = c.isNamed("SELECT") || c.isNamed("MULTI") || c.isNamed("EXEC")
-                try consume(WriteTimeline.Entry(part: part, offset: c.offset, db: Int32(c.db), dirty: Int32(clamping: outcome.dirty),
-                                                loMs: timeMs ?? Int64.min, hiMs: timeMs.map { $0 + 999 } ?? Int64.max,
-                                                keyStart: 0, keyCount: Int32(clamping: outcome.keys.count),
-                                                isFraming: framing, bytesSoFar: bytes + c.offset + c.byteCount),
-                            outcome.keys, c.file)
-            case .tail(let t):
-                tails.append(t)
-                if t.kind == .openTransaction { _ = replayer.discardTransaction() }
-            case .warning(let w):
-                warnings.append(w)
-            default:
-                break
+        // Reading and tokenizing on a thread of their own, as for `aof-to-rdb`.
+        let readAhead = AOFReadAhead(reader)
+        readAhead.start()
+        defer { readAhead.stop() }
+        while let batch = try readAhead.next() {
+            for item in batch {
+                switch item.event {
+                case .file(let p):
+                    part += 1
+                    bytes += previousSize
+                    previousSize = p.size ?? 0
+                    _ = try replayer.apply([Array("SELECT".utf8), Array("0".utf8)], timeMs: nil)
+                case .rdb(.key(let r)):
+                    replayer.dataset.load(r)
+                    baseKeys += 1
+                case .rdb(.function(let f)):
+                    replayer.dataset.load(f)
+                case .rdb(.aux(let name, let value)):
+                    if name == Array("ctime".utf8), let t = Int64(String(decoding: value, as: UTF8.self)) { baseCreated = t }
+                case .timestamp(let s, _):
+                    annotations += 1
+                    if firstTimeMs == nil { firstTimeMs = s * 1000 }
+                case .command(let c):
+                    let timeMs = c.timeSeconds.map { $0 * 1000 }
+                    let outcome = try replayer.apply(item.argv, timeMs: timeMs)
+                    let framing = item.argv.first.map { ["SELECT", "MULTI", "EXEC"].contains(Replayer.upper($0)) } ?? false
+                    try consume(WriteTimeline.Entry(part: part, offset: c.offset, db: Int32(c.db), dirty: Int32(clamping: outcome.dirty),
+                                                    loMs: timeMs ?? Int64.min, hiMs: timeMs.map { $0 + 999 } ?? Int64.max,
+                                                    keyStart: 0, keyCount: Int32(clamping: outcome.keys.count),
+                                                    isFraming: framing, bytesSoFar: bytes + c.offset + c.byteCount),
+                                outcome.keys, c.file)
+                case .tail(let t):
+                    tails.append(t)
+                    if t.kind == .openTransaction { _ = replayer.discardTransaction() }
+                case .warning(let w):
+                    warnings.append(w)
+                default:
+                    break
+                }
             }
         }
         self.baseKeys = baseKeys
