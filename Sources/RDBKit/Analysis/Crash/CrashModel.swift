@@ -94,10 +94,15 @@ public final class CrashModel {
         }
         ordered = zip(timeline.entries, timeline.entries.dropFirst()).allSatisfy { $0.hiMs <= $1.hiMs }
             && rising(snapshots.early) && rising(snapshots.expected) && rising(snapshots.late)
-        staleness = ordered && observed.isEmpty && settings.failuresMs.isEmpty && !settings.policy.savePoints.isEmpty
-            ? Self.staleness(timeline.entries, started: started) : nil
+        staleness = ordered && Self.boundsStaleness(settings) ? Self.staleness(timeline.entries, started: started) : nil
         assumptions = Self.assumptions(settings: settings, started: started, historyBytes: timeline.entries.last?.bytesSoFar ?? 0,
                                        baseKeys: timeline.baseKeys, baseCreated: timeline.baseCreated, timing: timeline.timing)
+    }
+
+    /// Whether `StalenessBound` holds for these settings: save points, and no given snapshot times
+    /// or failed saves, which it does not model.
+    private static func boundsStaleness(_ s: Settings) -> Bool {
+        !s.policy.savePoints.isEmpty && s.observedForks.isEmpty && s.inPlaceAtCrash == nil && s.failuresMs.isEmpty
     }
 
     /// The history's seconds for `StalenessBound`; nil when a command's time is not known to its second.
@@ -141,8 +146,7 @@ public final class CrashModel {
             assumptions.append("the cron runs at most \(SnapshotSimulator.lateTickMs) ms behind its 100 ms period (the latest save schedule); "
                                + "a server further behind may keep fewer writes than the bands say")
         }
-        if !settings.policy.appendOnly && !settings.policy.savePoints.isEmpty && observed.isEmpty && settings.failuresMs.isEmpty,
-           case .annotated = timing {
+        if !settings.policy.appendOnly && boundsStaleness(settings), case .annotated = timing {
             assumptions.append("whatever the phase of the save schedule, a snapshot in place longer than one save point's changes or seconds, "
                                + "a late tick, a notice and a save's duration would have been replaced")
         }
@@ -268,7 +272,7 @@ public final class CrashModel {
 
     private func restoredRange(at t: Int64, atT: Int) -> RestoredRange {
         var oldest = 0
-        if let bound = staleness, settings.inPlaceAtCrash == nil, atT > 0 {
+        if let bound = staleness, atT > 0 {
             let duration = settings.bgsaveMs ?? SnapshotSimulator.estimatedDurationMs(bytes: timeline.entries[atT - 1].bytesSoFar)
             oldest = bound.oldest(atMs: t, savePoints: settings.policy.savePoints, durationMs: duration)?.first ?? 0
         }
@@ -278,8 +282,9 @@ public final class CrashModel {
     }
 
     /// The range from the two hard-limit schedules: the k-th real snapshot lies between the k-th
-    /// `early` and the k-th `late` one (each timed from the expected reading's (k-1)-th, so the
-    /// pair stays one save's uncertainty apart however many saves precede it: `SnapshotSimulator`),
+    /// `early` and the k-th `late` one (each timed from the expected reading's (k-1)-th, so for
+    /// time-triggered saves the pair stays one save's uncertainty apart however many saves precede
+    /// it: `SnapshotSimulator`; count-triggered ones part them, and `oldestCut` bounds the range),
     /// so a restart at `t` loads at least the last `late` one done by `t` and at most the one of
     /// the same rank as the last `early` one done (or, a killed parent's child, forked) by `t`. The lists may end at `t` (`plan` runs them as the
     /// history passes): a rank beyond the `late` list's end is a snapshot forked after `t`,

@@ -34,8 +34,8 @@ struct StalenessBound: Sendable {
         self.startedSeconds = startedSeconds
     }
 
-    /// The next second with commands: `count` of them from command `first`, `writes` of them
-    /// writes, `dirty` changes in all.
+    /// The next second with commands: its first is command `first`, with `writesBefore` writes
+    /// before it; its commands made `dirty` changes in all.
     mutating func append(second: Int64, first: Int, writesBefore: Int, dirty: Int64) {
         seconds.append(Second(second: second, first: first, writesBefore: writesBefore, dirtyBefore: dirtyTotal))
         dirtyTotal += dirty
