@@ -4,15 +4,17 @@ import Glibc
 
 /// Runs `work` for the indices `0..<count` on up to `jobs` threads; results are handed back in
 /// index order, each as soon as it and every one before it are done, so output stays
-/// deterministic whatever finishes first.
+/// deterministic whatever finishes first. With a `window`, no index starts before the one
+/// `window` places back was emitted: results waiting for a slow one stay bounded, and the
+/// threads never stop at a barrier.
 public enum ParallelMap {
-    public static func run<T>(count: Int, jobs: Int, work: @escaping (Int) -> T, emit: (Int, T) -> Void) {
+    public static func run<T>(count: Int, jobs: Int, window: Int = .max, work: @escaping (Int) -> T, emit: (Int, T) -> Void) {
         let workers = max(1, min(jobs, count))
         if workers == 1 {
             for i in 0..<count { emit(i, work(i)) }
             return
         }
-        let shared = Shared(count: count, work: work)
+        let shared = Shared(count: count, window: max(1, window), work: work)
         var threads: [pthread_t] = []
         for _ in 0..<workers {
             var t = pthread_t()
@@ -37,14 +39,18 @@ public enum ParallelMap {
     /// are held.
     private final class Shared<T>: Worker, @unchecked Sendable {
         let count: Int
+        let window: Int
         let body: (Int) -> T
         private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
         private let done = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
         private var next = 0
+        /// How many results `wait(for:)` has handed back.
+        private var emitted = 0
         private var results: [T?]
 
-        init(count: Int, work: @escaping (Int) -> T) {
+        init(count: Int, window: Int, work: @escaping (Int) -> T) {
             self.count = count
+            self.window = window
             body = work
             results = Array(repeating: nil, count: count)
             super.init()
@@ -60,6 +66,7 @@ public enum ParallelMap {
         override func work() {
             while true {
                 pthread_mutex_lock(lock)
+                while next < count && next - emitted >= window { pthread_cond_wait(done, lock) }
                 let i = next
                 next += 1
                 pthread_mutex_unlock(lock)
@@ -76,7 +83,12 @@ public enum ParallelMap {
             pthread_mutex_lock(lock)
             defer { pthread_mutex_unlock(lock) }
             while true {
-                if let r = results[i] { results[i] = nil; return r }
+                if let r = results[i] {
+                    results[i] = nil
+                    emitted += 1
+                    pthread_cond_broadcast(done)
+                    return r
+                }
                 pthread_cond_wait(done, lock)
             }
         }

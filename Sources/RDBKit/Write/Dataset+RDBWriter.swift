@@ -5,32 +5,28 @@ extension Dataset {
         let writer = try RDBWriter(path: path, options: options, protecting: protecting)
         for library in functionLibraries { try writer.write(library) }
         // RESIZEDB needs each database's counts before its keys.
-        let counts = counts(now: nowMs)
+        let counts = counts(now: nowMs, jobs: options.jobs)
         for db in dbs.indices where counts[db].keys > 0 {
             try writer.beginDatabase(db, keys: counts[db].keys, expires: counts[db].expires)
             let keySpace = dbs[db]
             // Keys go in the table's slot order, as Redis writes in its hash table's order:
             // sorting them would hold an array of every key (and the sort's scratch) at the
             // peak, when the whole dataset is still there. They are converted and encoded in
-            // chunks of slots on `jobs` threads and appended in order, a window of chunks at a
-            // time: unbounded, the encoders run ahead of the appending thread (on as many
-            // cores) and their output piles up in memory.
-            let chunk = 2048, window = 4 * options.jobs
+            // chunks of slots on `jobs` threads and appended in order, at most a window of
+            // chunks ahead of the appending: unbounded, the encoders run ahead of it (on as
+            // many cores) and their output piles up in memory.
+            let chunk = 2048
             let slots = keySpace.slotCount
-            let chunks = (slots + chunk - 1) / chunk
             var failure: Error?
-            for first in stride(from: 0, to: chunks, by: window) where failure == nil {
-                ParallelMap.run(count: min(window, chunks - first), jobs: options.jobs, work: { w in
-                    let c = first + w
-                    let records = ((c * chunk)..<min(slots, (c + 1) * chunk)).compactMap { slot in
-                        keySpace.node(atSlot: slot).flatMap { Self.record($0, db: db, now: nowMs) }
-                    }
-                    return RDBWriter.encode(records, options: options)
-                }, emit: { _, encoded in
-                    guard failure == nil else { return }
-                    do { try writer.append(encoded) } catch { failure = error }
-                })
-            }
+            ParallelMap.run(count: (slots + chunk - 1) / chunk, jobs: options.jobs, window: 4 * options.jobs, work: { c in
+                let records = ((c * chunk)..<min(slots, (c + 1) * chunk)).compactMap { slot in
+                    keySpace.node(atSlot: slot).flatMap { Self.record($0, db: db, now: nowMs) }
+                }
+                return RDBWriter.encode(records, options: options)
+            }, emit: { _, encoded in
+                guard failure == nil else { return }
+                do { try writer.append(encoded) } catch { failure = error }
+            })
             if let failure { throw failure }
         }
         return try writer.finish()
