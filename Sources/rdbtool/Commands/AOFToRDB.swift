@@ -48,6 +48,7 @@ struct AOFToRDB: ParsableCommand {
     }
 
     func run() throws {
+        Malloc.useHugePages()
         let started = Console.now()
         // One malloc arena: the reading and encoding threads then reuse what others freed
         // instead of growing arenas of their own (about 10% more peak memory otherwise).
