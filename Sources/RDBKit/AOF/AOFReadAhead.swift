@@ -2,11 +2,12 @@
 import Glibc
 #endif
 
-/// Runs an `AOFReader` on a thread of its own and hands its events over in batches, each
-/// command with its arguments already split into arrays: reading and tokenizing overlap with
-/// whatever the caller does with the events (replaying them, in `AOFReplay`). A command's
-/// `arguments` are handed over empty (`argv` holds them): kept, they would make the reader
-/// copy its buffer for every command.
+/// Runs an `AOFReader` on a thread of its own and hands its events over in batches, the
+/// arguments of a batch's commands packed in one buffer: reading and tokenizing overlap with
+/// whatever the caller does with the events (replaying them, in `AOFReplay`), and a batch
+/// costs a few allocations, not one per argument (made on one thread and freed on the other,
+/// they contended for the malloc arena). A command's own `arguments` are handed over empty:
+/// kept, they would make the reader copy its buffer for every command.
 ///
 /// At most `depth` batches wait, and a batch closes at `batchEvents` events or about
 /// `batchBytes` bytes of arguments (or preamble keys), so memory stays bounded whatever the
@@ -15,9 +16,15 @@ import Glibc
 final class AOFReadAhead: @unchecked Sendable {
     struct Event {
         var event: AOFEvent
-        var argv: [[UInt8]] = []
+        /// A command's name and arguments: these elements of the batch's `arguments`.
+        var arguments: Range<Int> = 0..<0
         /// `AOFCommand.hasRelativeTTL`, for a command.
         var hasRelativeTTL = false
+    }
+
+    struct Batch {
+        var events: [Event] = []
+        var arguments = ByteList()
     }
 
     private static let batchEvents = 512
@@ -27,7 +34,11 @@ final class AOFReadAhead: @unchecked Sendable {
     private let reader: AOFReader
     private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var ready: [[Event]] = []
+    private var ready: [Batch] = []
+    /// Batches the caller is done with, emptied, for the reading thread to fill again: their
+    /// buffers are allocated once, not once a batch (from the heap's top, which malloc gave
+    /// back to the system and faulted in again, batch after batch).
+    private var spare: [Batch] = []
     private var finished = false
     private var failure: Error?
     private var cancelled = false
@@ -66,18 +77,23 @@ final class AOFReadAhead: @unchecked Sendable {
         }
     }
 
-    /// The next batch, nil after the last; throws what the reader threw.
-    func next() throws -> [Event]? {
+    /// Puts the next batch in `batch`, taking back the one it held (to be filled again); false
+    /// after the last. Throws what the reader threw.
+    func next(_ batch: inout Batch) throws -> Bool {
+        batch.events.removeAll(keepingCapacity: true)
+        batch.arguments.removeAll()
         if !threaded && !finished { produce() }
         pthread_mutex_lock(lock)
         defer { pthread_mutex_unlock(lock) }
         while ready.isEmpty && !finished { pthread_cond_wait(changed, lock) }
         if !ready.isEmpty {
             pthread_cond_broadcast(changed)
-            return ready.removeFirst()
+            if threaded { spare.append(batch) }
+            batch = ready.removeFirst()
+            return true
         }
         if let failure { throw failure }
-        return nil
+        return false
     }
 
     /// Stops the reading thread (at its next event) and waits for it.
@@ -85,6 +101,7 @@ final class AOFReadAhead: @unchecked Sendable {
         pthread_mutex_lock(lock)
         cancelled = true
         ready.removeAll()
+        spare.removeAll()
         pthread_cond_broadcast(changed)
         pthread_mutex_unlock(lock)
         if let thread { pthread_join(thread, nil) }
@@ -92,47 +109,55 @@ final class AOFReadAhead: @unchecked Sendable {
     }
 
     private func produce() {
-        var batch: [Event] = []
+        var batch = Batch()
         var bytes = 0
         do {
             try reader.read { event in
                 if case .command(var c) = event {
-                    let argv = c.arguments.map { Array($0) }
+                    let first = batch.arguments.count
+                    batch.arguments.append(contentsOf: c.arguments)
                     let relative = c.hasRelativeTTL
                     bytes += c.arguments.totalBytes
                     c.arguments = ByteList()
-                    batch.append(Event(event: .command(c), argv: argv, hasRelativeTTL: relative))
+                    batch.events.append(Event(event: .command(c), arguments: first..<batch.arguments.count, hasRelativeTTL: relative))
                 } else {
                     // A preamble's key weighs what it takes in the file, times a guess at what
                     // decoding (LZF, packed encodings) makes of it.
                     if case .rdb(.key(let r)) = event { bytes += 4 * Int(r.metadata.serializedBytes) + 64 }
-                    batch.append(Event(event: event))
+                    batch.events.append(Event(event: event))
                 }
-                if batch.count >= Self.batchEvents || bytes >= Self.batchBytes {
-                    try hand(batch)
-                    batch.removeAll(keepingCapacity: true)
+                if batch.events.count >= Self.batchEvents || bytes >= Self.batchBytes {
+                    try hand(&batch)
                     bytes = 0
                 }
             }
-            try hand(batch)
+            try hand(&batch)
             finish(nil)
         } catch is Cancelled {
             finish(nil)
         } catch {
             // Events read before the failure go first, as a plain loop would have handled them.
-            _ = try? hand(batch)
+            _ = try? hand(&batch)
             finish(error)
         }
     }
 
-    private func hand(_ batch: [Event]) throws {
-        guard !batch.isEmpty else { return }
+    /// Queues `batch` and puts an empty one in its place.
+    private func hand(_ batch: inout Batch) throws {
+        guard !batch.events.isEmpty else { return }
         pthread_mutex_lock(lock)
         defer { pthread_mutex_unlock(lock) }
         // Without a thread of its own, the whole input is read in one go.
         while threaded && ready.count >= Self.depth && !cancelled { pthread_cond_wait(changed, lock) }
         if cancelled { throw Cancelled() }
         ready.append(batch)
+        if let reused = spare.popLast() {
+            batch = reused
+        } else {
+            batch = Batch()
+            // Sized once: grown by doubling, a batch's buffer would be copied ~17 times.
+            batch.arguments.reserveCapacity(elements: 8 * Self.batchEvents, bytes: Self.batchBytes + Self.batchBytes / 4)
+        }
         pthread_cond_broadcast(changed)
     }
 

@@ -13,6 +13,14 @@ public struct ByteList: RandomAccessCollection, Sendable, Equatable {
         for e in elements { append(e) }
     }
 
+    /// Elements `range` of `list`.
+    public init(slice list: ByteList, _ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        let start = list.start(of: range.lowerBound)
+        storage = Array(list.storage[start..<list.ends[range.upperBound - 1]])
+        ends = list.ends[range].map { $0 - start }
+    }
+
     public init(reservingElements n: Int, bytes: Int) {
         storage.reserveCapacity(bytes)
         ends.reserveCapacity(n)
@@ -45,6 +53,14 @@ public struct ByteList: RandomAccessCollection, Sendable, Equatable {
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         storage.append(contentsOf: bytes)
         ends.append(storage.count)
+    }
+
+    /// Appends every element of `other`.
+    public mutating func append(contentsOf other: ByteList) {
+        let base = storage.count
+        storage.append(contentsOf: other.storage)
+        ends.reserveCapacity(ends.count + other.ends.count)
+        for e in other.ends { ends.append(base + e) }
     }
 
     public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {

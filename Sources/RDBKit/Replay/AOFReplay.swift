@@ -44,14 +44,16 @@ public final class AOFReplay {
     public init(path: String, options: Options = Options(), progress: ((Int) -> Void)? = nil) throws {
         let reader = try AOFReader(path: path, options: options.reader)
         layout = reader.layout
-        replayer = Replayer(options: Replayer.Options(skipUnsupported: options.skipUnsupported))
+        // Only a skipped command's keys are asked for.
+        replayer = Replayer(options: Replayer.Options(skipUnsupported: options.skipUnsupported, tracksKeys: false))
         let readAhead = AOFReadAhead(reader)
         readAhead.start()
         // However this ends, the reading thread stops before the replay returns.
         defer { readAhead.stop() }
         do {
-            while let batch = try readAhead.next() {
-                for item in batch {
+            var batch = AOFReadAhead.Batch()
+            while try readAhead.next(&batch) {
+                for item in batch.events {
                     switch item.event {
                     case .file:
                         // A server loads each file with a fresh client, in database 0.
@@ -81,11 +83,11 @@ public final class AOFReplay {
                         }
                         summary.lastTimeMs = timeMs ?? summary.lastTimeMs
                         do {
-                            let outcome = try replayer.apply(item.argv, timeMs: timeMs)
+                            let outcome = try replayer.apply(batch.arguments, item.arguments, timeMs: timeMs)
                             switch outcome.status {
                             case .applied, .queued: summary.commandsApplied += 1
                             case .unsupported:
-                                summary.unsupported[Replayer.upper(item.argv[0]), default: 0] += 1
+                                summary.unsupported[batch.arguments.withElement(item.arguments.lowerBound) { Replayer.upper($0) }, default: 0] += 1
                                 summary.unsupportedKeys += outcome.keys.count
                             }
                         } catch var e as ReplayError {

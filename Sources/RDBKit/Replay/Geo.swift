@@ -27,8 +27,8 @@ extension Replayer {
             zadd.append(Decimal64.text(Int64(bits)))
             zadd.append(a[j + 2])
         }
-        guard let handler = Self.handlers["ZADD"] else { return }
-        try handler(self, Args(argv: zadd, command: a.command))
+        let command = ByteList(zadd)
+        _ = try execute(command, command.indices)
     }
 
     private func longLat(_ a: Args, _ i: Int) throws -> (Double, Double) {

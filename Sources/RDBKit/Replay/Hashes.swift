@@ -19,19 +19,19 @@ extension Replayer {
 
     /// The hash at `key`, created when missing.
     private func hashForWrite(_ a: Args) throws -> HashObj {
-        if let h = try hash(a[1], a) { return h }
+        if let h = try hash(a.bytes(1), a) { return h }
         let h = HashObj()
-        store(a[1], .hash(h))
+        store(a.bytes(1), .hash(h))
         return h
     }
 
     private func hset(_ a: Args) throws {
         guard a.count >= 4, a.count % 2 == 0 else { throw a.error(.syntax, "wrong number of arguments") }
         let h = try hashForWrite(a)
-        h.reserve(adding: a.argv[2...])
+        h.reserve(adding: a.bytes(2...))
         // Overwriting a field drops its TTL (hashTypeSet without HASH_SET_KEEP_TTL).
         for i in stride(from: 2, to: a.count, by: 2) { h[a[i]] = HashObj.Field(value: a[i + 1], expireAtMs: nil) }
-        touched(a[1], by: (a.count - 2) / 2)
+        touched(a.bytes(1), by: (a.count - 2) / 2)
     }
 
     private func hsetnx(_ a: Args) throws {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One key of a `KeySpace`: its value and expiry in the header, its bytes in the same
 /// allocation and, for a string, the value's bytes after them (as Redis embeds short strings):
 /// one allocation per string key, where a node beside a string object costs two.
@@ -81,7 +85,8 @@ final class KeyNode: ManagedBuffer<KeyNodeHeader, UInt8> {
 
     func matches(_ key: UnsafeRawBufferPointer) -> Bool {
         guard Int(header.keyCount) == key.count else { return false }
-        return withKey { $0.elementsEqual(key) }
+        guard let k = key.baseAddress else { return true }
+        return withUnsafeMutablePointerToElements { memcmp($0, k, key.count) == 0 }
     }
 }
 
@@ -133,41 +138,42 @@ struct KeySpace {
         }
     }
 
-    func node(_ key: [UInt8]) -> KeyNode? {
-        key.withUnsafeBytes { k in slot(of: k, hash: Self.hash(k)).flatMap { slots[$0] } }
+    func node(_ key: UnsafeRawBufferPointer) -> KeyNode? {
+        slot(of: key, hash: Self.hash(key)).flatMap { slots[$0] }
     }
+
+    func node(_ key: [UInt8]) -> KeyNode? { key.withUnsafeBytes { node($0) } }
 
     subscript(key: [UInt8]) -> Dataset.Entry? {
         get { node(key)?.entry }
         set {
-            if let newValue { insert(key, newValue) } else { removeValue(forKey: key) }
+            if let newValue { key.withUnsafeBytes { insert($0, newValue) } } else { removeValue(forKey: key) }
         }
     }
 
-    private mutating func insert(_ key: [UInt8], _ entry: Dataset.Entry) {
-        key.withUnsafeBytes { k in
-            let hash = Self.hash(k)
-            if let i = slot(of: k, hash: hash), let node = slots[i] {
-                if node.holdsInPlace(entry) { node.replace(entry) } else { slots[i] = KeyNode.make(k, entry: entry) }
-                return
-            }
-            add(KeyNode.make(k, entry: entry), hash: hash)
+    /// Sets `key` to `entry` (an inline string node for a string).
+    mutating func insert(_ k: UnsafeRawBufferPointer, _ entry: Dataset.Entry) {
+        let hash = Self.hash(k)
+        if let i = slot(of: k, hash: hash), let node = slots[i] {
+            if node.holdsInPlace(entry) { node.replace(entry) } else { slots[i] = KeyNode.make(k, entry: entry) }
+            return
         }
+        add(KeyNode.make(k, entry: entry), hash: hash)
     }
 
     /// Sets `key` to the string `value` with expiry `expireAtMs`.
+    mutating func setString(_ k: UnsafeRawBufferPointer, _ v: UnsafeRawBufferPointer, expireAtMs: Int64?) {
+        let hash = Self.hash(k)
+        let node = KeyNode.make(k, string: v, expireAtMs: expireAtMs)
+        if let i = slot(of: k, hash: hash) { slots[i] = node } else { add(node, hash: hash) }
+    }
+
     mutating func setString(_ key: [UInt8], _ value: [UInt8], expireAtMs: Int64?) {
-        key.withUnsafeBytes { k in
-            value.withUnsafeBytes { v in
-                let hash = Self.hash(k)
-                let node = KeyNode.make(k, string: v, expireAtMs: expireAtMs)
-                if let i = slot(of: k, hash: hash) { slots[i] = node } else { add(node, hash: hash) }
-            }
-        }
+        key.withUnsafeBytes { k in value.withUnsafeBytes { v in setString(k, v, expireAtMs: expireAtMs) } }
     }
 
     /// Changes the expiry of `key` if present, in place.
-    mutating func setExpiry(_ key: [UInt8], _ expireAtMs: Int64?) {
+    mutating func setExpiry(_ key: UnsafeRawBufferPointer, _ expireAtMs: Int64?) {
         node(key)?.expireAtMs = expireAtMs
     }
 
@@ -202,12 +208,15 @@ struct KeySpace {
     }
 
     @discardableResult
+    mutating func removeValue(forKey k: UnsafeRawBufferPointer) -> Dataset.Entry? {
+        guard let i = slot(of: k, hash: Self.hash(k)), let node = slots[i] else { return nil }
+        removeSlot(i)
+        return node.entry
+    }
+
+    @discardableResult
     mutating func removeValue(forKey key: [UInt8]) -> Dataset.Entry? {
-        key.withUnsafeBytes { k -> Dataset.Entry? in
-            guard let i = slot(of: k, hash: Self.hash(k)), let node = slots[i] else { return nil }
-            removeSlot(i)
-            return node.entry
-        }
+        key.withUnsafeBytes { removeValue(forKey: $0) }
     }
 
     /// Empties slot `i`, then moves back every later node of the probe run that may not stay

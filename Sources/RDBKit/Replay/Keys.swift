@@ -22,13 +22,13 @@ extension Replayer {
 
     private func del(_ a: Args) throws {
         try a.arity(atLeast: 2)
-        for i in 1..<a.count where remove(a[i]) { touched(a[i]) }
+        for i in 1..<a.count where remove(a.bytes(i)) { touched(a.bytes(i)) }
     }
 
     /// `unit` converts the argument to ms; `relative` adds the command time.
     private func expire(_ a: Args, unit: Int64, relative: Bool) throws {
         try a.arity(atLeast: 3)
-        let key = a[1]
+        let key = a.bytes(1)
         var when = try a.int(2)
         var nx = false, xx = false, gt = false, lt = false
         for i in 3..<a.count {
@@ -50,8 +50,7 @@ extension Replayer {
             if o { throw invalid }
             when = s
         }
-        guard let e = entry(key) else { return }
-        let current = e.expireAtMs
+        guard let current = node(key).map({ $0.expireAtMs }) else { return }
         if nx && current != nil { return }
         if xx && current == nil { return }
         if gt, current == nil || when <= current! { return }

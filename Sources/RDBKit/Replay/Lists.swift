@@ -30,17 +30,17 @@ extension Replayer {
     private func push(_ a: Args, left: Bool, onlyExisting: Bool) throws {
         try a.arity(atLeast: 3)
         let l: ListObj
-        if let existing = try list(a[1], a) { l = existing }
+        if let existing = try list(a.bytes(1), a) { l = existing }
         else {
             if onlyExisting { return }
             l = ListObj()
-            store(a[1], .list(l))
+            store(a.bytes(1), .list(l))
         }
-        l.reserve(adding: a.argv[2...])
+        l.reserve(adding: a.bytes(2...))
         for i in 2..<a.count {
             l.push(a[i], left: left)
         }
-        touched(a[1], by: a.count - 2)
+        touched(a.bytes(1), by: a.count - 2)
     }
 
     /// Pops up to `count` elements; deletes the key when emptied. Returns how many.

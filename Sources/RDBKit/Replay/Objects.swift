@@ -114,7 +114,7 @@ final class ListObj {
     }
 
     /// Sizes a small list's buffer for `elements` about to be pushed.
-    func reserve(adding elements: ArraySlice<[UInt8]>) {
+    func reserve<C: Collection>(adding elements: C) where C.Element: Collection<UInt8> {
         if nodes == nil && count + elements.count <= Self.packedMaxEntries { packed.reserve(adding: elements) }
     }
 
@@ -270,7 +270,7 @@ final class SetObj {
     }
 
     /// Sizes a small set's buffer for `members` about to be added.
-    func reserve(adding members: ArraySlice<[UInt8]>) {
+    func reserve<C: Collection>(adding members: C) where C.Element: Collection<UInt8> {
         if table == nil && count + members.count <= Self.limits.setMaxListpackEntries { packed.reserve(adding: members) }
     }
 
@@ -345,7 +345,7 @@ final class ZSetObj {
 
     /// Sizes a small sorted set's buffer for the members about to be added (each with its
     /// 8-byte score).
-    func reserve(adding members: some Collection<[UInt8]>) {
+    func reserve<C: Collection>(adding members: C) where C.Element: Collection<UInt8> {
         guard big == nil && count + members.count <= Self.limits.zsetMaxEntries else { return }
         packed.reserve(adding: members, extraBytes: 9 * members.count)
     }
@@ -555,7 +555,7 @@ final class HashObj {
     var isEmpty: Bool { count == 0 }
 
     /// Sizes a small hash's buffer for the fields and values about to be set.
-    func reserve(adding fieldsAndValues: ArraySlice<[UInt8]>) {
+    func reserve<C: Collection>(adding fieldsAndValues: C) where C.Element: Collection<UInt8> {
         if table == nil && count + fieldsAndValues.count / 2 <= Self.limits.hashMaxEntries { packed.reserve(adding: fieldsAndValues) }
     }
 

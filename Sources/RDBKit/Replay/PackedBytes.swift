@@ -15,6 +15,11 @@ struct PackedBytes: Equatable {
         for e in elements { append(e) }
     }
 
+    init<C: Collection>(_ elements: C) where C.Element == UnsafeRawBufferPointer {
+        buffer.reserveCapacity(elements.reduce(0) { $0 + $1.count + 2 })
+        for e in elements { append(e) }
+    }
+
     var isEmpty: Bool { count == 0 }
     var startPosition: Int { 0 }
     var endPosition: Int { buffer.count }
@@ -104,7 +109,7 @@ struct PackedBytes: Equatable {
 
     /// Room for `elements` appended, exactly: a command adding several elements at once sizes
     /// the buffer once, and leaves no slack.
-    mutating func reserve<C: Collection>(adding elements: C, extraBytes: Int = 0) where C.Element == [UInt8] {
+    mutating func reserve<C: Collection>(adding elements: C, extraBytes: Int = 0) where C.Element: Collection<UInt8> {
         var needed = buffer.count + extraBytes
         for e in elements { needed += e.count + (Int.bitWidth - e.count.leadingZeroBitCount + 6) / 7 + (e.isEmpty ? 1 : 0) }
         if needed > buffer.capacity { buffer.reserveCapacity(needed) }

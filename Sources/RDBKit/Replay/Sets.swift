@@ -22,12 +22,12 @@ extension Replayer {
     private func sadd(_ a: Args) throws {
         try a.arity(atLeast: 3)
         let s: SetObj
-        if let existing = try set(a[1], a) { s = existing }
-        else { s = SetObj(); store(a[1], .set(s)) }
-        s.reserve(adding: a.argv[2...])
+        if let existing = try set(a.bytes(1), a) { s = existing }
+        else { s = SetObj(); store(a.bytes(1), .set(s)) }
+        s.reserve(adding: a.bytes(2...))
         var added = 0
         for i in 2..<a.count where s.insert(a[i]) { added += 1 }
-        if added > 0 { touched(a[1], by: added) }
+        if added > 0 { touched(a.bytes(1), by: added) }
     }
 
     private func srem(_ a: Args) throws {

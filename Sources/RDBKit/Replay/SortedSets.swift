@@ -41,7 +41,7 @@ extension Replayer {
         if incr && pairs > 2 { throw a.error(.syntax, "INCR option supports a single increment-element pair") }
         var scores: [Double] = []
         for j in stride(from: i, to: a.count, by: 2) { scores.append(try a.double(j)) }
-        let key = a[1]
+        let key = a.bytes(1)
         let z: ZSetObj
         if let existing = try zset(key, a) { z = existing }
         else {
@@ -49,7 +49,7 @@ extension Replayer {
             z = ZSetObj()
             store(key, .zset(z))
         }
-        z.reserve(adding: stride(from: i + 1, to: a.count, by: 2).lazy.map { a[$0] })
+        z.reserve(adding: stride(from: i + 1, to: a.count, by: 2).lazy.map { a.bytes($0) })
         var changes = 0
         for (n, j) in stride(from: i + 1, to: a.count, by: 2).enumerated() {
             let member = a[j]

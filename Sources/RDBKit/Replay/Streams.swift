@@ -101,14 +101,14 @@ extension Replayer {
         let idArg = i
         let fields = a.count - idArg - 1
         guard fields >= 2, fields % 2 == 0 else { throw a.error(.syntax, "wrong number of arguments for 'xadd' command") }
-        let auto = a[idArg] == [UInt8(ascii: "*")]
+        let auto = a.bytes(idArg).elementsEqual([UInt8(ascii: "*")])
         let given = auto ? nil : try streamID(a, idArg, allowStarSeq: true)
         // Redis 5.0 rewrote an empty stream as `XADD k MAXLEN 0 0-0 x y`: accept that idiom only.
         let emptyStreamIdiom = given?.ms == 0 && given?.seq == 0 && trim?.maxLen == 0
         if let given, given.ms == 0, given.seq == 0, !emptyStreamIdiom {
             throw a.error(.syntax, "The ID specified in XADD must be greater than 0-0")
         }
-        let key = a[1]
+        let key = a.bytes(1)
         let s: StreamObj
         if let existing = try stream(key, a) { s = existing }
         else {
@@ -133,7 +133,7 @@ extension Replayer {
         guard id > last || (emptyStreamIdiom && s.entries.isEmpty) else {
             throw a.error(.outOfRange, "The ID specified in XADD is equal or smaller than the target stream top item")
         }
-        s.entries.append(StreamObj.Entry(id: id, fieldsAndValues: PackedBytes(a.argv[(idArg + 1)...])))
+        s.entries.append(StreamObj.Entry(id: id, fieldsAndValues: PackedBytes(a.bytes((idArg + 1)...))))
         s.lastID = id
         s.entriesAdded += 1
         if s.entries.count == 1 { s.firstID = id }
@@ -255,7 +255,7 @@ extension Replayer {
     private func xclaim(_ a: Args) throws {
         try a.arity(atLeast: 6)
         let key = a[1], groupName = a[2], consumer = a[3]
-        guard let s = try stream(key, a), var g = s.groups[groupName] else {
+        guard let s = try stream(key, a), s.groups[groupName] != nil else {
             throw a.error(.noSuchKey, "NOGROUP No such key or consumer group")
         }
         let minIdle = max(try a.int(4), 0)
@@ -276,6 +276,10 @@ extension Replayer {
             else { throw a.error(.syntax, "Unrecognized XCLAIM option") }
             j += 1
         }
+        // Taken out of the stream while it changes: a copy would copy its whole PEL, on every
+        // XCLAIM (a server propagates one per entry read).
+        guard var g = s.groups.removeValue(forKey: groupName) else { return }
+        defer { s.groups[groupName] = g }
         var changes = 0
         if lastID > g.lastID { g.lastID = lastID; changes = 1 }
         // Redis clamps a TIME in its future to its clock; a server loading the file runs later
@@ -313,7 +317,6 @@ extension Replayer {
             g.consumers[consumer]?.activeTimeMs = nowMs
             changes += 1
         }
-        s.groups[groupName] = g
         if changes > 0 { touched(key, by: changes) }
     }
 
@@ -321,14 +324,16 @@ extension Replayer {
         try a.arity(atLeast: 4)
         var ids: [StreamID] = []
         for i in 3..<a.count { ids.append(try strictID(a, i)) }
-        guard let s = try stream(a[1], a), var g = s.groups[a[2]] else { return }
+        // Taken out while it changes, so that it is not copied (as in `xclaim`).
+        let name = a[2]
+        guard let s = try stream(a.bytes(1), a), var g = s.groups.removeValue(forKey: name) else { return }
+        defer { s.groups[name] = g }
         var acked = 0
         for id in ids {
             guard let nack = g.pel.removeValue(forKey: id) else { continue }
             g.consumers[nack.consumer]?.pending.remove(id)
             acked += 1
         }
-        s.groups[a[2]] = g
-        if acked > 0 { touched(a[1], by: acked) }
+        if acked > 0 { touched(a.bytes(1), by: acked) }
     }
 }

@@ -32,13 +32,13 @@ extension Replayer {
     /// An absolute expiry from an EX/PX/EXAT/PXAT argument (ms), checked as Redis does.
     private func expiry(_ a: Args, _ i: Int, unit: Int64, relative: Bool) throws -> Int64 {
         let v = try a.int(i)
-        let invalid = a.error(.outOfRange, "invalid expire time in '\(a.command)' command")
-        guard v > 0 else { throw invalid }
+        func invalid() -> ReplayError { a.error(.outOfRange, "invalid expire time in '\(a.command)' command") }
+        guard v > 0 else { throw invalid() }
         var (ms, o) = v.multipliedReportingOverflow(by: unit)
-        if o { throw invalid }
+        if o { throw invalid() }
         if relative {
             (ms, o) = ms.addingReportingOverflow(nowMs)
-            if o { throw invalid }
+            if o { throw invalid() }
         }
         return ms
     }
@@ -62,39 +62,38 @@ extension Replayer {
             } else { throw a.error(.syntax, "syntax error") }
             i += 1
         }
-        let key = a[1]
+        let key = a.bytes(1)
         if nx || xx || get {
-            let current = dataset.dbs[db].node(key)
+            let current = node(key)
             if get, let current, current.type != .string { throw wrongType(a) }
             if (nx && current != nil) || (xx && current == nil) { return }
         }
-        store(key, string: a[2], keepTTL: keepTTL, expireAtMs: expireAt)
+        store(key, string: a.bytes(2), keepTTL: keepTTL, expireAtMs: expireAt)
         touched(key)
     }
 
     private func setnx(_ a: Args) throws {
         try a.arity(3)
-        guard !exists(a[1]) else { return }
-        store(a[1], string: a[2])
-        touched(a[1])
+        guard !exists(a.bytes(1)) else { return }
+        store(a.bytes(1), string: a.bytes(2))
+        touched(a.bytes(1))
     }
 
     private func setex(_ a: Args, unit: Int64) throws {
         try a.arity(4)
         let t = try expiry(a, 2, unit: unit, relative: true)
-        store(a[1], string: a[3])
-        setExpiry(a[1], t)
-        touched(a[1])
+        store(a.bytes(1), string: a.bytes(3), expireAtMs: t)
+        touched(a.bytes(1))
     }
 
     private func mset(_ a: Args, nx: Bool) throws {
         guard a.count >= 3, a.count % 2 == 1 else { throw a.error(.syntax, "wrong number of arguments") }
         if nx {
-            for i in stride(from: 1, to: a.count, by: 2) where exists(a[i]) { return }
+            for i in stride(from: 1, to: a.count, by: 2) where exists(a.bytes(i)) { return }
         }
         for i in stride(from: 1, to: a.count, by: 2) {
-            store(a[i], string: a[i + 1])
-            touched(a[i])
+            store(a.bytes(i), string: a.bytes(i + 1))
+            touched(a.bytes(i))
         }
     }
 

@@ -32,8 +32,9 @@ struct HistoryReplay {
         let readAhead = AOFReadAhead(reader)
         readAhead.start()
         defer { readAhead.stop() }
-        while let batch = try readAhead.next() {
-            for item in batch {
+        var batch = AOFReadAhead.Batch()
+        while try readAhead.next(&batch) {
+            for item in batch.events {
                 switch item.event {
                 case .file(let p):
                     part += 1
@@ -52,8 +53,9 @@ struct HistoryReplay {
                     if firstTimeMs == nil { firstTimeMs = s * 1000 }
                 case .command(let c):
                     let timeMs = c.timeSeconds.map { $0 * 1000 }
-                    let outcome = try replayer.apply(item.argv, timeMs: timeMs)
-                    let framing = item.argv.first.map { ["SELECT", "MULTI", "EXEC"].contains(Replayer.upper($0)) } ?? false
+                    let outcome = try replayer.apply(batch.arguments, item.arguments, timeMs: timeMs)
+                    let framing = !item.arguments.isEmpty
+                        && ["SELECT", "MULTI", "EXEC"].contains(batch.arguments.withElement(item.arguments.lowerBound) { Replayer.upper($0) })
                     try consume(WriteTimeline.Entry(part: part, offset: c.offset, db: Int32(c.db), dirty: Int32(clamping: outcome.dirty),
                                                     loMs: timeMs ?? Int64.min, hiMs: timeMs.map { $0 + 999 } ?? Int64.max,
                                                     keyStart: 0, keyCount: Int32(clamping: outcome.keys.count),
