@@ -30,7 +30,7 @@ extension Replayer {
         let h = try hashForWrite(a)
         h.reserve(adding: a.bytes(2...))
         // Overwriting a field drops its TTL (hashTypeSet without HASH_SET_KEEP_TTL).
-        for i in stride(from: 2, to: a.count, by: 2) { h[a[i]] = HashObj.Field(value: a[i + 1], expireAtMs: nil) }
+        for i in stride(from: 2, to: a.count, by: 2) { h.set(a.bytes(i), a.bytes(i + 1)) }
         touched(a.bytes(1), by: (a.count - 2) / 2)
     }
 

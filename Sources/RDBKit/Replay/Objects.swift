@@ -277,6 +277,12 @@ final class SetObj {
     /// Adds `member`; false when it was there.
     @discardableResult
     func insert(_ member: [UInt8]) -> Bool {
+        member.withUnsafeBytes { insert($0) }
+    }
+
+    /// Adds `member` (copied into the set); false when it was there.
+    @discardableResult
+    func insert(_ member: UnsafeRawBufferPointer) -> Bool {
         if table == nil {
             if packed.firstPosition(of: member) != nil { return false }
             if packed.count < Self.limits.setMaxListpackEntries && member.count <= Self.limits.setMaxListpackValue {
@@ -288,8 +294,9 @@ final class SetObj {
             table = t
             packed = PackedBytes()
         }
-        if table!.position(of: member) != nil { return false }
-        table!.add(member)
+        let m = Array(member)
+        if table!.position(of: m) != nil { return false }
+        table!.add(m)
         return true
     }
 
@@ -379,10 +386,6 @@ final class ZSetObj {
         return Double(bitPattern: bits)
     }
 
-    private static func scoreBytes(_ score: Double) -> [UInt8] {
-        (0..<8).map { UInt8(truncatingIfNeeded: score.bitPattern >> (8 * UInt64($0))) }
-    }
-
     /// The position of `member`'s pair in the packed buffer.
     private func packedPosition(of member: [UInt8]) -> Int? {
         packed.firstPosition(of: member, stride: 2)
@@ -440,7 +443,7 @@ final class ZSetObj {
             if s > score || (s == score && !packed.buffer[packed.span(at: p)].lexicographicallyPrecedes(member)) { break }
             p = packed.position(after: q)
         }
-        packed.insert(Self.scoreBytes(score), at: p)
+        withUnsafeBytes(of: score.bitPattern.littleEndian) { packed.insert($0, at: p) }
         packed.insert(member, at: p)
     }
 
@@ -573,24 +576,33 @@ final class HashObj {
         }
         set {
             guard let newValue else { remove(field); return }
-            if table == nil {
-                if newValue.expireAtMs == nil && field.count <= Self.limits.hashMaxValue
-                    && newValue.value.count <= Self.limits.hashMaxValue {
-                    if let p = packed.firstPosition(of: field, stride: 2) {
-                        packed.replace(at: packed.position(after: p), with: newValue.value)
-                        return
-                    }
-                    if packed.count / 2 < Self.limits.hashMaxEntries {
-                        packed.append(field)
-                        packed.append(newValue.value)
-                        return
-                    }
-                }
-                convertToTable()
-            }
+            if newValue.expireAtMs == nil && setPacked(field, newValue.value) { return }
+            if table == nil { convertToTable() }
             table!.remove(field)
             Self.add(field, newValue.value, newValue.expireAtMs, to: table!)
         }
+    }
+
+    /// Sets `field` to `value` without a TTL, as HSET does (copied into the hash).
+    func set(_ field: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+        if !setPacked(field, value) { self[Array(field)] = Field(value: Array(value), expireAtMs: nil) }
+    }
+
+    private func setPacked(_ field: [UInt8], _ value: [UInt8]) -> Bool {
+        field.withUnsafeBytes { f in value.withUnsafeBytes { setPacked(f, $0) } }
+    }
+
+    /// Sets a field without a TTL in the packed form; false when the hash needs its table.
+    private func setPacked(_ field: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Bool {
+        guard table == nil, field.count <= Self.limits.hashMaxValue, value.count <= Self.limits.hashMaxValue else { return false }
+        if let p = packed.firstPosition(of: field, stride: 2) {
+            packed.replace(at: packed.position(after: p), with: value)
+            return true
+        }
+        guard packed.count / 2 < Self.limits.hashMaxEntries else { return false }
+        packed.append(field)
+        packed.append(value)
+        return true
     }
 
     private static func add(_ field: [UInt8], _ value: [UInt8], _ expireAtMs: Int64?, to table: PackedTable) {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Byte strings one after another in one buffer, each behind its length as a LEB128 varint:
 /// what a Redis listpack is to a small collection. A small hash, set or list costs one
 /// allocation instead of an array per element plus a table; lookups scan, which is what
@@ -45,16 +49,28 @@ struct PackedBytes: Equatable {
 
     /// Whether element `p` holds exactly `bytes`.
     func element(at p: Int, equals bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { element(at: p, equals: $0) }
+    }
+
+    func element(at p: Int, equals bytes: UnsafeRawBufferPointer) -> Bool {
         let s = span(at: p)
         guard s.count == bytes.count else { return false }
-        return buffer.withUnsafeBytes { b in
-            bytes.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: b[s]).elementsEqual($0) }
-        }
+        return buffer.withUnsafeBytes { b in Self.equal(UnsafeRawBufferPointer(rebasing: b[s]), bytes) }
+    }
+
+    private static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+        return memcmp(x, y, a.count) == 0
     }
 
     /// The position of the first element equal to `bytes` among every `stride`-th one from the
     /// start (2 for the fields of field/value pairs).
     func firstPosition(of bytes: [UInt8], stride: Int = 1) -> Int? {
+        bytes.withUnsafeBytes { firstPosition(of: $0, stride: stride) }
+    }
+
+    func firstPosition(of bytes: UnsafeRawBufferPointer, stride: Int = 1) -> Int? {
         var p = 0
         while p < buffer.count {
             if element(at: p, equals: bytes) { return p }
@@ -91,14 +107,6 @@ struct PackedBytes: Equatable {
         out.append(UInt8(v))
     }
 
-    private static func encoded(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 2)
-        appendPrefix(bytes.count, to: &out)
-        out.append(contentsOf: bytes)
-        return out
-    }
-
     /// Room for `extra` more bytes, growing by a quarter rather than the doubling `Array`
     /// does: a packed collection lives as long as the dataset, so its slack is paid for all
     /// that time.
@@ -131,14 +139,41 @@ struct PackedBytes: Equatable {
 
     /// Inserts `bytes` as a new element at position `p` (before the element there).
     mutating func insert(_ bytes: [UInt8], at p: Int) {
+        bytes.withUnsafeBytes { insert($0, at: p) }
+    }
+
+    /// Inserts `bytes` as a new element at position `p`: the bytes after it move once, and
+    /// nothing is allocated but the buffer's growth.
+    mutating func insert(_ bytes: UnsafeRawBufferPointer, at p: Int) {
         reserve(bytes.count + 3)
-        buffer.insert(contentsOf: Self.encoded(bytes), at: p)
+        let old = buffer.count
+        Self.appendPrefix(bytes.count, to: &buffer)
+        let prefix = buffer.count - old
+        buffer.append(contentsOf: bytes)
+        buffer.withUnsafeMutableBytes { b in
+            guard let base = b.baseAddress, p < old else { return }
+            // [p, old) holds the elements after p, then come prefix and bytes: rotate them in.
+            withUnsafeTemporaryAllocation(byteCount: prefix + bytes.count, alignment: 1) { t in
+                guard let tmp = t.baseAddress else { return }
+                memcpy(tmp, base + old, prefix + bytes.count)
+                memmove(base + p + prefix + bytes.count, base + p, old - p)
+                memcpy(base + p, tmp, prefix + bytes.count)
+            }
+        }
         count += 1
     }
 
     /// Replaces element `p` with `bytes`.
     mutating func replace(at p: Int, with bytes: [UInt8]) {
-        buffer.replaceSubrange(p..<position(after: p), with: Self.encoded(bytes))
+        bytes.withUnsafeBytes { replace(at: p, with: $0) }
+    }
+
+    mutating func replace(at p: Int, with bytes: UnsafeRawBufferPointer) {
+        var encoded: [UInt8] = []
+        encoded.reserveCapacity(bytes.count + 3)
+        Self.appendPrefix(bytes.count, to: &encoded)
+        encoded.append(contentsOf: bytes)
+        buffer.replaceSubrange(p..<position(after: p), with: encoded)
     }
 
     /// Removes `n` elements from position `p`.

@@ -26,7 +26,7 @@ extension Replayer {
         else { s = SetObj(); store(a.bytes(1), .set(s)) }
         s.reserve(adding: a.bytes(2...))
         var added = 0
-        for i in 2..<a.count where s.insert(a[i]) { added += 1 }
+        for i in 2..<a.count where s.insert(a.bytes(i)) { added += 1 }
         if added > 0 { touched(a.bytes(1), by: added) }
     }
 
