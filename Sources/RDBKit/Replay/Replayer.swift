@@ -130,7 +130,7 @@ public final class Replayer {
         let named = Self.namedKeys(args, name: name)
         for k in named {
             dirty += 1
-            list(KeyRef(db: db, key: k))
+            noteChanged(KeyRef(db: db, key: k))
         }
         dirty = max(dirty, 1)
         return .unsupported
@@ -198,11 +198,11 @@ public final class Replayer {
     /// Records that `key` (in `db`, default the selected one) changed, adding `by` to dirty.
     func touched(_ key: UnsafeRawBufferPointer, by n: Int = 1, db: Int? = nil) {
         dirty += n
-        if options.tracksKeys { list(KeyRef(db: db ?? self.db, key: Array(key))) }
+        if options.tracksKeys { noteChanged(KeyRef(db: db ?? self.db, key: Array(key))) }
     }
 
     /// Adds `ref` to the outcome's keys unless it is there.
-    private func list(_ ref: KeyRef) {
+    private func noteChanged(_ ref: KeyRef) {
         // Most commands change one key or a few: a scan beats hashing the key.
         if changed.count < 8 {
             if !changed.contains(ref) { changed.append(ref) }

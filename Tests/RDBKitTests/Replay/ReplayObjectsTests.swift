@@ -21,6 +21,18 @@ import Testing
         return out
     }
 
+    @Test func packedInsertsPutAnElementBeforeTheOneAtThePosition() {
+        var p = PackedBytes()
+        p.append(Array("a".utf8))
+        p.append(Array("c".utf8))
+        // 200 bytes take a two-byte length prefix.
+        p.insert(Array(repeating: 0x62, count: 200), at: p.position(after: 0))
+        #expect(p.elements == [Array("a".utf8), Array(repeating: 0x62, count: 200), Array("c".utf8)])
+        p.insert([], at: 0)
+        #expect(p.count == 4 && p.elements.first == [])
+        #expect(p.firstPosition(of: Array("c".utf8)) == p.endPosition - 2)
+    }
+
     @Test func bigSetKeepsItsMembersThroughRemovalsAndCompaction() {
         let s = SetObj()
         var model = Set<[UInt8]>()
