@@ -123,8 +123,8 @@ final class BlobCheckQueue: @unchecked Sendable {
         deinit { contents.deallocate() }
     }
 
-    static let batchBytes = 1 << 16
-    static let batchEntries = 1024
+    static let batchBytes = 1 << 15
+    static let batchEntries = 512
     /// Batches handed to the thread before the reader waits for the oldest.
     static let inFlight = 2
 
