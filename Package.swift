@@ -18,9 +18,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // CRC-64 by carry-less multiplication (PCLMULQDQ), checked for at run time.
+        .target(name: "CCRC64"),
         .target(
             name: "RDBKit",
-            dependencies: ["CZlib"],
+            dependencies: ["CZlib", "CCRC64"],
             // Dynamic exclusivity checks cost ~7% of a read in release builds (perf, BENCHMARKS.md);
             // debug builds and tests keep them.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]

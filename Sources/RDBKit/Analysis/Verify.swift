@@ -145,7 +145,7 @@ public struct Verifier: Sendable {
             let input = BufferedReader(parallel ?? opened.source, checksum: parallel == nil)
             do {
                 let reader = RDBReader(input: input, options: .init(allowNewer: options.allowNewer, verifyChecksum: parallel == nil,
-                                                                    level: .structure))
+                                                                    level: .structure, concurrentBlobChecks: true))
                 try reader.read(shapes: { try pass.consume($0) }, events: { try pass.consume($0, endingAt: input.offset) })
                 if let parallel, var t = pass.trailer {
                     if let stored = t.storedChecksum, stored != 0 {

@@ -1,5 +1,9 @@
+import CCRC64
+
 /// CRC-64 with the Jones polynomial, reflected, init 0, no final XOR (format.md §6.1):
-/// the RDB trailer and DUMP payload checksum. Slicing-by-16 tables (32 KiB).
+/// the RDB trailer and DUMP payload checksum. Carry-less multiplication (PCLMULQDQ, in
+/// CCRC64) where the CPU has it, for all but the last few bytes; slicing-by-16 tables (32 KiB)
+/// otherwise and for the rest.
 public enum CRC64 {
     static let reflectedPolynomial: UInt64 = 0x95AC_9329_AC4B_C9B5
 
@@ -20,7 +24,22 @@ public enum CRC64 {
         return t
     }()
 
+    static let hasCarrylessMultiply = rdb_crc64_clmul_available() != 0
+
     public static func update(_ crc: UInt64, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        // Below a few blocks the tables are as fast.
+        guard bytes.count >= 64, hasCarrylessMultiply, let base = bytes.baseAddress else { return updateWithTables(crc, bytes) }
+        var folded: (UInt64, UInt64) = (0, 0)
+        let done = withUnsafeMutableBytes(of: &folded) { out in
+            rdb_crc64_clmul_fold(crc, base.assumingMemoryBound(to: UInt8.self), bytes.count,
+                                 out.baseAddress!.assumingMemoryBound(to: UInt64.self))
+        }
+        let c = withUnsafeBytes(of: folded.0.littleEndian) { updateWithTables(0, $0) } ^ folded.1
+        return updateWithTables(c, UnsafeRawBufferPointer(rebasing: bytes[done...]))
+    }
+
+    /// The same by the tables alone (CPUs without carry-less multiplication).
+    static func updateWithTables(_ crc: UInt64, _ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var c = crc
         tables.withUnsafeBufferPointer { t in
             var i = 0

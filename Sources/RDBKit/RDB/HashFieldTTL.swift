@@ -75,7 +75,7 @@ extension RDBDecoder {
             var it = try ListpackIterator(p, ctx)
             while let e = try it.next() {
                 switch slot {
-                case 0: try addUnique(e, to: &fields, "hash fields", ctx, at: it.lastStart)
+                case 0: try PackedWalk.addUnique(e, to: &fields, "hash fields", ctx, at: it.lastStart, &duplicates)
                 case 1: values.add(e)
                 default:
                     guard let t = e.asInteger, t >= 0, t <= Self.maxFieldExpiry else {

@@ -9,7 +9,7 @@ public final class RDBDecoder {
     public let input: BufferedReader
     public let dialect: Dialect
     /// LZF output, reused across strings.
-    private let lzfOutput = ByteScratch()
+    let lzfOutput = ByteScratch()
     /// The encoding of the last string read: raw, int or LZF.
     private(set) var lastStringEncoding = Encoding.raw
     /// Oddities that do not stop reading (format.md §9), collected for the reader to report.
@@ -65,6 +65,17 @@ public final class RDBDecoder {
 
     /// Calls `body` with the decoded bytes of the next string, which are valid only inside it.
     func withString<R>(_ kind: String = "string", _ body: (UnsafeRawBufferPointer, BlobContext) throws -> R) throws -> R {
+        try withStoredString(kind) { s in
+            // The scratch only for LZF: touching it costs reference counting per string.
+            guard s.uncompressedLength != nil else { return try body(s.bytes, s.context) }
+            return try body(try s.expanded(into: lzfOutput), s.context)
+        }
+    }
+
+    /// Calls `body` with the next string as stored (an LZF one not yet decompressed), valid
+    /// only inside it.
+    @inline(__always)
+    func withStoredString<R>(_ kind: String = "string", _ body: (StoredString) throws -> R) throws -> R {
         let at = input.offset
         let b = try input.readByte()
         if b >> 6 == 3 {
@@ -77,17 +88,15 @@ public final class RDBDecoder {
                 default: v = Int64(Int32(bitPattern: try input.readUInt32LE()))
                 }
                 lastStringEncoding = .int
-                return try Decimal64.withText(v) { try body($0, BlobContext(fileOffset: at, compressed: true, kind: kind)) }
+                return try Decimal64.withText(v) {
+                    try body(StoredString(bytes: $0, uncompressedLength: nil, dataAt: at,
+                                          context: BlobContext(fileOffset: at, compressed: true, kind: kind)))
+                }
             case 3:
                 let (compressed, ulen, dataAt) = try readLZFOperands(at: at)
-                let out = lzfOutput.resize(ulen)
-                do {
-                    try LZF.decompress(compressed, into: out)
-                } catch {
-                    throw lzfError(error, dataAt: dataAt, clen: compressed.count, ulen: ulen)
-                }
                 lastStringEncoding = .lzf
-                return try body(UnsafeRawBufferPointer(out), BlobContext(fileOffset: at, compressed: true, kind: kind))
+                return try body(StoredString(bytes: compressed, uncompressedLength: ulen, dataAt: dataAt,
+                                             context: BlobContext(fileOffset: at, compressed: true, kind: kind)))
             default:
                 throw RDBError(.structural, at: at, expected: "a string encoding (0-3)", found: "\(b & 0x3F)")
             }
@@ -96,7 +105,8 @@ public final class RDBDecoder {
         let dataAt = input.offset
         let p = try input.read(len)
         lastStringEncoding = .raw
-        return try body(p, BlobContext(fileOffset: dataAt, compressed: false, kind: kind))
+        return try body(StoredString(bytes: p, uncompressedLength: nil, dataAt: dataAt,
+                                     context: BlobContext(fileOffset: dataAt, compressed: false, kind: kind)))
     }
 
     /// After an LZF string's type byte at `at`: the compressed bytes (valid until the next read),
@@ -144,7 +154,7 @@ public final class RDBDecoder {
             do {
                 try LZF.validate(compressed, expected: ulen)
             } catch {
-                throw lzfError(error, dataAt: dataAt, clen: compressed.count, ulen: ulen)
+                throw error.rdbError(dataAt: dataAt, clen: compressed.count, ulen: ulen)
             }
             lastStringEncoding = .lzf
             return ulen
@@ -171,20 +181,6 @@ public final class RDBDecoder {
             throw RDBError(.structural, at: at, expected: "a plausible string length", found: "\(v)")
         }
         return Int(v)
-    }
-
-    private func lzfError(_ e: LZF.Failure, dataAt: Int64, clen: Int, ulen: Int) -> RDBError {
-        switch e {
-        case .inputOverrun(let i):
-            return RDBError(.structural, at: dataAt + Int64(i), expected: "LZF operands within \(clen) compressed bytes", found: "a reference past the end")
-        case .outputOverrun(let i):
-            return RDBError(.structural, at: dataAt + Int64(i), expected: "LZF output of \(ulen) bytes", found: "more")
-        case .backReferenceBeforeStart(let i, let distance, let produced):
-            return RDBError(.structural, at: dataAt + Int64(i), expected: "an LZF back-reference within the \(produced) bytes produced",
-                            found: "distance \(distance)")
-        case .lengthMismatch(let produced):
-            return RDBError(.structural, at: dataAt + Int64(clen), expected: "LZF output of \(ulen) bytes", found: "\(produced)")
-        }
     }
 
     // MARK: Numbers
@@ -241,6 +237,47 @@ public final class RDBDecoder {
 
     func readLengthStreamID() throws -> StreamID {
         StreamID(ms: try readLength(), seq: try readLength())
+    }
+}
+
+/// A string as the file stores it: its bytes, LZF-compressed or not, and where they are, so
+/// that it can be decoded and checked away from the reader (`BlobCheckQueue`).
+struct StoredString {
+    var bytes: UnsafeRawBufferPointer
+    /// An LZF string's decompressed length; nil for a raw string or an integer's text.
+    var uncompressedLength: Int?
+    /// File offset of `bytes` (an LZF stream's first byte, where its faults are counted from).
+    var dataAt: Int64
+    var context: BlobContext
+
+    /// The string's bytes: `bytes`, or an LZF string decompressed into `scratch`.
+    @inline(__always)
+    func expanded(into scratch: ByteScratch) throws -> UnsafeRawBufferPointer {
+        guard let ulen = uncompressedLength else { return bytes }
+        let out = scratch.resize(ulen)
+        do {
+            try LZF.decompress(bytes, into: out)
+        } catch {
+            throw error.rdbError(dataAt: dataAt, clen: bytes.count, ulen: ulen)
+        }
+        return UnsafeRawBufferPointer(out)
+    }
+}
+
+extension LZF.Failure {
+    /// The fault as a structural error at its file offset, for a stream at `dataAt`.
+    func rdbError(dataAt: Int64, clen: Int, ulen: Int) -> RDBError {
+        switch self {
+        case .inputOverrun(let i):
+            return RDBError(.structural, at: dataAt + Int64(i), expected: "LZF operands within \(clen) compressed bytes", found: "a reference past the end")
+        case .outputOverrun(let i):
+            return RDBError(.structural, at: dataAt + Int64(i), expected: "LZF output of \(ulen) bytes", found: "more")
+        case .backReferenceBeforeStart(let i, let distance, let produced):
+            return RDBError(.structural, at: dataAt + Int64(i), expected: "an LZF back-reference within the \(produced) bytes produced",
+                            found: "distance \(distance)")
+        case .lengthMismatch(let produced):
+            return RDBError(.structural, at: dataAt + Int64(clen), expected: "LZF output of \(ulen) bytes", found: "\(produced)")
+        }
     }
 }
 

@@ -18,10 +18,14 @@ public final class RDBReader {
         /// At the values level, fill `KeyRecord.layout` with each value's packed containers (for
         /// the memory model); off by default, as it costs an allocation per packed value.
         public var captureLayout = false
+        /// At the structure level, in `read(shapes:events:)`: packed containers are checked on a
+        /// thread of their own while the records after them are read. Shapes still arrive in
+        /// file order, and the fault thrown is still the first in file order.
+        public var concurrentBlobChecks = false
         public init(allowNewer: Bool = false, verifyChecksum: Bool = true, level: Level = .values,
-                    captureLayout: Bool = false) {
+                    captureLayout: Bool = false, concurrentBlobChecks: Bool = false) {
             self.allowNewer = allowNewer; self.verifyChecksum = verifyChecksum; self.level = level
-            self.captureLayout = captureLayout
+            self.captureLayout = captureLayout; self.concurrentBlobChecks = concurrentBlobChecks
         }
     }
 
@@ -32,6 +36,7 @@ public final class RDBReader {
     public init(input: BufferedReader, options: Options = Options()) {
         self.input = input
         self.options = options
+        blobQueue = Self.makeBlobQueue(options)
     }
 
     /// Reads and checksums a regular uncompressed file on a second thread.
@@ -50,9 +55,20 @@ public final class RDBReader {
         self.input = BufferedReader(parallel ?? opened.source, checksum: options.verifyChecksum && parallel == nil)
         self.options = options
         self.parallelChecksum = parallel
+        blobQueue = Self.makeBlobQueue(options)
     }
 
-    deinit { parallelChecksum?.cancel() }
+    /// Checks packed containers on another thread (`Options.concurrentBlobChecks`).
+    private let blobQueue: BlobCheckQueue?
+
+    private static func makeBlobQueue(_ options: Options) -> BlobCheckQueue? {
+        options.concurrentBlobChecks && options.level == .structure ? BlobCheckQueue() : nil
+    }
+
+    deinit {
+        parallelChecksum?.cancel()
+        blobQueue?.stop()
+    }
 
     // MARK: Header
 
@@ -188,6 +204,31 @@ public final class RDBReader {
     /// With `shapes`, keys go to `onShape` and reading goes on, instead of each being returned
     /// as an event. (Not an optional closure: that would be copied, and retained, per key.)
     private func next(shapes: Bool, _ onShape: (KeyShapeView) throws -> Void) throws -> RDBEvent? {
+        guard shapes, let blobQueue else { return try nextRecord(shapes: shapes, onShape) }
+        // Every key before an event or a fault reaches the consumer first (or its fault is thrown).
+        while true {
+            let event: RDBEvent?
+            do {
+                event = try nextRecord(shapes: shapes, onShape)
+            } catch {
+                try blobQueue.drain(onShape)
+                throw error
+            }
+            if batchFull {
+                batchFull = false
+                try blobQueue.submit(onShape)
+                continue
+            }
+            try blobQueue.drain(onShape)
+            return event
+        }
+    }
+
+    /// The blob queue's batch is full: `nextRecord` returned for it to be handed over (the
+    /// consumer is not called inside a record's reading).
+    private var batchFull = false
+
+    private func nextRecord(shapes: Bool, _ onShape: (KeyShapeView) throws -> Void) throws -> RDBEvent? {
         if !queued.isEmpty { return queued.removeFirst() }
         if let e = deferredError { deferredError = nil; throw e }
         if finished { return nil }
@@ -290,9 +331,10 @@ public final class RDBReader {
                                    db: db)
                 }
                 if shapes {
-                    try readShape(type: type, byte: op, start: recordStart ?? at, expireAt: expireAt, idle: idle, freq: freq,
-                                  decoder: decoder, onShape)
+                    batchFull = try readShape(type: type, byte: op, start: recordStart ?? at, expireAt: expireAt, idle: idle,
+                                              freq: freq, decoder: decoder, onShape)
                     if !queued.isEmpty { return queued.removeFirst() }
+                    if batchFull { return nil }
                     recordStart = nil; expireAt = nil; idle = nil; freq = nil
                     continue
                 }
@@ -302,16 +344,24 @@ public final class RDBReader {
         }
     }
 
+    /// Returns whether the blob queue's batch is full.
     private func readShape(type: RDBType, byte: UInt8, start: Int64, expireAt: Int64?, idle: UInt64?, freq: UInt8?,
-                           decoder: RDBDecoder, _ onShape: (KeyShapeView) throws -> Void) throws {
-        var keyRead = false
-        let shape: (elements: Int, longest: Int, encoding: Encoding)
+                           decoder: RDBDecoder, _ onShape: (KeyShapeView) throws -> Void) throws -> Bool {
         do {
             try decoder.withString { p, _ in keyScratch.set(p) }
-            keyRead = true
+        } catch let e as RDBError {
+            throw e.inRecord(db: db, key: nil, typeName: type.checkRDBName)
+        }
+        if let q = blobQueue, type.isPackedOnly || !q.isIdle {
+            return try queueShape(q, type: type, metadata: RecordMetadata(encoding: type.encoding, typeByte: byte,
+                                                                          lruIdleSeconds: idle, lfuFreq: freq, offset: start),
+                                  expireAt: expireAt, decoder: decoder)
+        }
+        let shape: (elements: Int, longest: Int, encoding: Encoding)
+        do {
             shape = try decoder.readValueShape(type)
         } catch let e as RDBError {
-            throw e.inRecord(db: db, key: keyRead ? Array(keyScratch.bytes) : nil, typeName: type.checkRDBName)
+            throw e.inRecord(db: db, key: Array(keyScratch.bytes), typeName: type.checkRDBName)
         }
         // The consumer's own errors are its own: not in the record.
         try onShape(KeyShapeView(
@@ -320,6 +370,26 @@ public final class RDBReader {
             metadata: RecordMetadata(encoding: shape.encoding, typeByte: byte, lruIdleSeconds: idle, lfuFreq: freq,
                                      offset: start, serializedBytes: input.offset - start)))
         if !decoder.warnings.isEmpty { queueWarnings(decoder, key: Array(keyScratch.bytes)) }
+        return false
+    }
+
+    /// Reads a record into the blob queue, behind the keys still in it: a packed value's
+    /// strings as stored, for the queue's thread to check, or any other value's shape.
+    /// Returns whether the queue's batch is full.
+    private func queueShape(_ q: BlobCheckQueue, type: RDBType, metadata: RecordMetadata, expireAt: Int64?,
+                            decoder: RDBDecoder) throws -> Bool {
+        q.begin(db: db, key: keyScratch.bytes, type: type, expireAtMs: expireAt, metadata: metadata)
+        var shape: (elements: Int, longest: Int, encoding: Encoding)? = nil
+        do {
+            if !(try decoder.readPackedStrings(type, into: q)) { shape = try decoder.readValueShape(type) }
+        } catch let e as RDBError {
+            let e = e.inRecord(db: db, key: Array(keyScratch.bytes), typeName: type.checkRDBName)
+            q.end(failure: e)
+            throw e
+        }
+        q.end(serializedBytes: input.offset - metadata.offset, shape: shape)
+        if !decoder.warnings.isEmpty { queueWarnings(decoder, key: Array(keyScratch.bytes)) }
+        return q.isFull
     }
 
     private func queueWarnings(_ decoder: RDBDecoder, key: [UInt8]) {

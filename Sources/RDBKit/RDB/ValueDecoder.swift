@@ -89,12 +89,10 @@ extension RDBDecoder {
         case .listZiplist:
             try withString("ziplist") { p, ctx in
                 l.reserveCapacity(forPacked: p, listpack: false, share: 1)
-                var it = try ZiplistIterator(p, ctx)
-                while let e = try it.next() { l.add(e) }
+                _ = try PackedWalk.list(listpack: false, p, ctx, into: &l)
                 noteBlob(bytes: p.count, elements: l.count)
             }
-        case .listQuicklist: try walkQuicklist(into: &l)
-        case .listQuicklist2: try walkQuicklist2(into: &l)
+        case .listQuicklist, .listQuicklist2: try walkQuicklist(type, into: &l)
         default: try walkPlain(unique: false, into: &l)
         }
     }
@@ -108,12 +106,7 @@ extension RDBDecoder {
             }
         case .setListpack:
             try withString("listpack") { p, ctx in
-                duplicates.reset()
-                l.reserveCapacity(forPacked: p, listpack: true, share: 1)
-                var it = try ListpackIterator(p, ctx)
-                while let e = try it.next() {
-                    try addUnique(e, to: &l, "set members", ctx, at: it.lastStart)
-                }
+                try PackedWalk.listpackSet(p, ctx, into: &l, &duplicates)
                 noteBlob(bytes: p.count, elements: l.count)
             }
         default: try walkPlain(unique: true, into: &l)
@@ -146,14 +139,6 @@ extension RDBDecoder {
         if let j = s.addUnique(p, &duplicates) {
             throw RDBError(.structural, at: offset, expected: "unique \(what)",
                            found: "\(Quoting.redisCLI(p, limit: 60)) again (first as element \(j))")
-        }
-    }
-
-    /// The same inside a ziplist or listpack blob, at byte `i` of it.
-    func addUnique<S: ElementSink>(_ e: PackedElement, to s: inout S, _ what: String, _ ctx: BlobContext, at i: Int) throws {
-        if let j = s.addUnique(e, &duplicates) {
-            throw ctx.error(at: i, expected: "unique \(what)",
-                            found: "\(e.withText { Quoting.redisCLI($0, limit: 60) }) again (first as element \(j))")
         }
     }
 
@@ -195,60 +180,16 @@ extension RDBDecoder {
 
     // MARK: Packed (ziplist / listpack) encodings
 
-    /// Iterates the elements of a ziplist or listpack blob, with each one's offset in the blob.
-    func forEachPacked(listpack: Bool, _ p: UnsafeRawBufferPointer, _ ctx: BlobContext,
-                       _ body: (PackedElement, Int) throws -> Void) throws {
-        // Two static branches, not an existential: this runs per element.
-        if listpack {
-            var it = try ListpackIterator(p, ctx)
-            while let e = try it.next() { try body(e, it.lastStart) }
-        } else {
-            var it = try ZiplistIterator(p, ctx)
-            while let e = try it.next() { try body(e, it.lastStart) }
-        }
-    }
-
     private func walkPackedSortedSet<S: ElementSink, Z: ScoreSink>(listpack: Bool, members: inout S, scores: inout Z) throws {
-        let kind = listpack ? "listpack" : "ziplist"
-        try withString(kind) { p, ctx in
-            var isMember = true
-            duplicates.reset()
-            members.reserveCapacity(forPacked: p, listpack: listpack, share: 2)
-            try forEachPacked(listpack: listpack, p, ctx) { e, at in
-                if isMember {
-                    try addUnique(e, to: &members, "zset members", ctx, at: at)
-                } else {
-                    switch e {
-                    case .integer(let v): scores.add(Double(v))
-                    case .bytes(let t):
-                        guard scores.add(text: t) else {
-                            throw ctx.error(at: 0, expected: "a score", found: Quoting.redisCLI(t, limit: 40))
-                        }
-                    }
-                }
-                isMember.toggle()
-            }
-            if !isMember { throw ctx.error(at: 0, expected: "member/score pairs", found: "an odd number of elements") }
+        try withString(listpack ? "listpack" : "ziplist") { p, ctx in
+            try PackedWalk.sortedSet(listpack: listpack, p, ctx, members: &members, scores: &scores, &duplicates)
             noteBlob(bytes: p.count, elements: 2 * members.count)
         }
     }
 
     private func walkPackedHash<F: ElementSink, V: ElementSink>(listpack: Bool, fields: inout F, values: inout V) throws {
-        let kind = listpack ? "listpack" : "ziplist"
-        try withString(kind) { p, ctx in
-            var isField = true
-            duplicates.reset()
-            fields.reserveCapacity(forPacked: p, listpack: listpack, share: 2)
-            values.reserveCapacity(forPacked: p, listpack: listpack, share: 2)
-            try forEachPacked(listpack: listpack, p, ctx) { e, at in
-                if isField {
-                    try addUnique(e, to: &fields, "hash fields", ctx, at: at)
-                } else {
-                    values.add(e)
-                }
-                isField.toggle()
-            }
-            if !isField { throw ctx.error(at: 0, expected: "field/value pairs", found: "an odd number of elements") }
+        try withString(listpack ? "listpack" : "ziplist") { p, ctx in
+            try PackedWalk.hash(listpack: listpack, p, ctx, fields: &fields, values: &values, &duplicates)
             noteBlob(bytes: p.count, elements: 2 * fields.count)
         }
     }

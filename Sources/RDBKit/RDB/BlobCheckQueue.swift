@@ -1,0 +1,327 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Checks the packed containers (ziplists, listpacks, intsets, zipmaps, LZF-compressed or
+/// not) of a structure-level read on a thread of its own, while the reader frames the records
+/// after them: the reader copies each value's strings as stored into a batch, and the thread
+/// decompresses and walks them with the same code the reader would (`PackedLayout`).
+///
+/// Shapes reach the consumer in file order: a key read while earlier ones are being checked
+/// waits in the batch behind them (its shape already known). The first fault in file order
+/// is the one thrown: a fault in a record's framing is held in that record's entry, behind
+/// every blob read before it. Memory is bounded by a few batches (or one value, if larger).
+final class BlobCheckQueue: @unchecked Sendable {
+    /// One key record, in the order read. Plain values only (no references), so that the
+    /// batches cost no reference counting.
+    struct Entry {
+        var db: Int
+        /// The key's bytes in the batch's storage.
+        var keyAt: Int, keyCount: Int
+        var type: RDBType
+        var expireAtMs: Int64?
+        var metadata: RecordMetadata
+        /// The entry's blobs in `Batch.blobs`; empty when the shape was known when read.
+        var blobs: Range<Int>
+        var elements = 0, longest = 0
+    }
+
+    /// A stored string copied into a batch, and the walk that checks it.
+    struct Blob {
+        var at: Int, count: Int
+        var uncompressedLength: Int?
+        var dataAt: Int64
+        var fileOffset: Int64
+        var compressed: Bool
+        var layout: PackedLayout
+
+        var context: BlobContext { BlobContext(fileOffset: fileOffset, compressed: compressed, kind: layout.kind) }
+    }
+
+    /// Records and the bytes they refer to: filled by the reader (as a value of the queue's,
+    /// no reference on the per-key path), then moved into a `Batch` for the thread.
+    struct Contents {
+        var entries = PlainBuffer<Entry>(capacity: BlobCheckQueue.batchEntries)
+        var blobs = PlainBuffer<Blob>(capacity: 64)
+        /// The first fault: the reader's, in the last entry (after its blobs), or the thread's.
+        var failure: (entry: Int, error: RDBError)?
+        private(set) var storage = UnsafeMutableRawPointer.allocate(byteCount: BlobCheckQueue.batchBytes, alignment: 16)
+        private(set) var capacity = BlobCheckQueue.batchBytes
+        private(set) var used = 0
+
+        /// Frees the storage (its owner's deinit).
+        func deallocate() {
+            storage.deallocate()
+            entries.deallocate()
+            blobs.deallocate()
+        }
+
+        /// Copies `p`; returns where it went.
+        mutating func append(_ p: UnsafeRawBufferPointer) -> Int {
+            if used + p.count > capacity {
+                // One value larger than a batch: the storage grows to hold it, as the reader's buffer did.
+                capacity = max(capacity * 2, used + p.count)
+                let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+                bigger.copyMemory(from: storage, byteCount: used)
+                storage.deallocate()
+                storage = bigger
+            }
+            let at = used
+            if let from = p.baseAddress { (storage + at).copyMemory(from: from, byteCount: p.count) }
+            used += p.count
+            return at
+        }
+
+        func bytes(at: Int, count: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage + at, count: count) }
+
+        var isFull: Bool { used >= BlobCheckQueue.batchBytes || entries.count >= BlobCheckQueue.batchEntries }
+
+        mutating func reset() {
+            entries.removeAll()
+            blobs.removeAll()
+            failure = nil
+            used = 0
+            if capacity > BlobCheckQueue.batchBytes {
+                storage.deallocate()
+                storage = .allocate(byteCount: BlobCheckQueue.batchBytes, alignment: 16)
+                capacity = BlobCheckQueue.batchBytes
+            }
+        }
+
+        /// The thread's work: every blob walked and shapes filled in, up to the first fault.
+        mutating func check(_ scratch: ByteScratch, _ duplicates: inout DuplicateFinder) {
+            let last = failure?.entry ?? entries.count - 1
+            var i = 0
+            while i <= last {
+                let entry = entries[i]
+                if !entry.blobs.isEmpty {
+                    var t = ElementTally(), values = ElementTally()
+                    do {
+                        for k in entry.blobs {
+                            let b = blobs[k]
+                            let s = StoredString(bytes: bytes(at: b.at, count: b.count), uncompressedLength: b.uncompressedLength,
+                                                 dataAt: b.dataAt, context: b.context)
+                            try b.layout.check(try s.expanded(into: scratch), s.context, &t, values: &values, &duplicates)
+                        }
+                    } catch {
+                        let e = error as? RDBError ?? RDBError(.structural, at: entry.metadata.offset, expected: "a value", found: "\(error)")
+                        failure = (i, e.inRecord(db: entry.db, key: Array(bytes(at: entry.keyAt, count: entry.keyCount)),
+                                                 typeName: entry.type.checkRDBName))
+                        return
+                    }
+                    entries[i].elements = t.count
+                    entries[i].longest = max(t.longest, values.longest)
+                }
+                i += 1
+            }
+        }
+    }
+
+    /// Contents handed to the thread.
+    final class Batch {
+        var contents = Contents()
+        deinit { contents.deallocate() }
+    }
+
+    static let batchBytes = 1 << 15
+    static let batchEntries = 512
+    /// Batches handed to the thread before the reader waits for the oldest.
+    static let inFlight = 2
+
+    // The reader's side.
+    private var current = Contents()
+    /// Handed over, oldest first; `handed - submitted.count` is the oldest's number.
+    private var submitted: [Batch] = []
+    private var spare: [Batch] = []
+    private var handed = 0
+
+    // Shared, under `lock`.
+    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private var work: [Batch] = []
+    private var checked = 0
+    private var stopping = false
+
+    private var thread = pthread_t()
+    private var started = false
+
+    /// Nil when no thread can start: the reader checks blobs itself then.
+    init?() {
+        pthread_mutex_init(lock, nil)
+        pthread_cond_init(changed, nil)
+        let box = Unmanaged.passRetained(self).toOpaque()
+        guard pthread_create(&thread, nil, { p in
+            Unmanaged<BlobCheckQueue>.fromOpaque(p!).takeRetainedValue().run()
+            return nil
+        }, box) == 0 else {
+            Unmanaged<BlobCheckQueue>.fromOpaque(box).release()
+            return nil
+        }
+        started = true
+    }
+
+    deinit {
+        current.deallocate()
+        pthread_cond_destroy(changed)
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+        changed.deallocate()
+    }
+
+    private func run() {
+        let scratch = ByteScratch()
+        var duplicates = DuplicateFinder()
+        pthread_mutex_lock(lock)
+        while true {
+            while work.isEmpty && !stopping { pthread_cond_wait(changed, lock) }
+            if stopping { break }
+            let batch = work.removeFirst()
+            pthread_mutex_unlock(lock)
+            batch.contents.check(scratch, &duplicates)
+            pthread_mutex_lock(lock)
+            checked += 1
+            pthread_cond_broadcast(changed)
+        }
+        pthread_mutex_unlock(lock)
+    }
+
+    /// Stops the thread (reading is over).
+    func stop() {
+        pthread_mutex_lock(lock)
+        stopping = true
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(lock)
+        if started { pthread_join(thread, nil); started = false }
+    }
+
+    /// Nothing waits to reach the consumer: a key can go to it at once.
+    var isIdle: Bool { current.entries.count == 0 && submitted.isEmpty }
+
+    // MARK: Adding records
+
+    /// Starts a record's entry: its key.
+    func begin(db: Int, key: UnsafeRawBufferPointer, type: RDBType, expireAtMs: Int64?, metadata: RecordMetadata) {
+        let at = current.append(key)
+        let b = current.blobs.count
+        current.entries.append(Entry(db: db, keyAt: at, keyCount: key.count, type: type, expireAtMs: expireAtMs,
+                                     metadata: metadata, blobs: b..<b))
+    }
+
+    /// Adds a string of the record begun last, to be checked by `layout`'s walk.
+    func add(_ s: StoredString, _ layout: PackedLayout) {
+        let at = current.append(s.bytes)
+        current.blobs.append(Blob(at: at, count: s.bytes.count, uncompressedLength: s.uncompressedLength, dataAt: s.dataAt,
+                                  fileOffset: s.context.fileOffset, compressed: s.context.compressed, layout: layout))
+    }
+
+    /// Ends the record begun last: its size, and its shape when it was known as it was read.
+    func end(serializedBytes: Int64, shape: (elements: Int, longest: Int, encoding: Encoding)?) {
+        let last = current.entries.count - 1
+        current.entries[last].blobs = current.entries[last].blobs.lowerBound..<current.blobs.count
+        current.entries[last].metadata.serializedBytes = serializedBytes
+        if let shape {
+            current.entries[last].elements = shape.elements
+            current.entries[last].longest = shape.longest
+            current.entries[last].metadata.encoding = shape.encoding
+        }
+    }
+
+    /// Ends the record begun last with the fault that stopped its reading: thrown once its
+    /// blobs are checked, unless one of them has an earlier one.
+    func end(failure: RDBError) {
+        let last = current.entries.count - 1
+        current.entries[last].blobs = current.entries[last].blobs.lowerBound..<current.blobs.count
+        current.failure = (last, failure)
+    }
+
+    /// The batch being filled should be handed over.
+    var isFull: Bool { current.isFull }
+
+    /// Hands the batch over; waits for the oldest while too many are out.
+    func submit(_ onShape: (KeyShapeView) throws -> Void) throws {
+        submit()
+        while submitted.count > Self.inFlight { try deliverOldest(onShape) }
+    }
+
+    /// Passes every record read so far to the consumer, or throws the first fault.
+    func drain(_ onShape: (KeyShapeView) throws -> Void) throws {
+        if current.entries.count > 0 { submit() }
+        while !submitted.isEmpty { try deliverOldest(onShape) }
+    }
+
+    private func submit() {
+        let batch = spare.popLast() ?? Batch()
+        swap(&batch.contents, &current)
+        submitted.append(batch)
+        handed += 1
+        pthread_mutex_lock(lock)
+        work.append(batch)
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(lock)
+    }
+
+    private func deliverOldest(_ onShape: (KeyShapeView) throws -> Void) throws {
+        let number = handed - submitted.count
+        pthread_mutex_lock(lock)
+        while checked <= number { pthread_cond_wait(changed, lock) }
+        pthread_mutex_unlock(lock)
+        let batch = submitted.removeFirst()
+        do {
+            for i in 0..<batch.contents.entries.count {
+                let e = batch.contents.entries[i]
+                if let f = batch.contents.failure, f.entry == i { throw f.error }
+                try onShape(KeyShapeView(db: e.db, key: batch.contents.bytes(at: e.keyAt, count: e.keyCount), type: e.type.dataType,
+                                         expireAtMs: e.expireAtMs, elementCount: e.elements, longestElement: e.longest,
+                                         metadata: e.metadata))
+            }
+        } catch {
+            abandon()
+            throw error
+        }
+        batch.contents.reset()
+        spare.append(batch)
+    }
+
+    /// After a fault: what was read after it never reaches the consumer.
+    private func abandon() {
+        pthread_mutex_lock(lock)
+        while checked < handed { pthread_cond_wait(changed, lock) }
+        pthread_mutex_unlock(lock)
+        submitted.removeAll()
+        current.reset()
+    }
+}
+
+/// A growable array of plain values (no references) in manually managed memory: appending
+/// and indexing cost no reference counting or uniqueness checks. Freed by its owner.
+struct PlainBuffer<T> {
+    private var base: UnsafeMutablePointer<T>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    func deallocate() { base.deallocate() }
+
+    subscript(i: Int) -> T {
+        get { base[i] }
+        nonmutating set { base[i] = newValue }
+    }
+
+    mutating func append(_ v: T) {
+        if count == capacity {
+            capacity *= 2
+            let bigger = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+            bigger.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = bigger
+        }
+        (base + count).initialize(to: v)
+        count += 1
+    }
+
+    mutating func removeAll() { count = 0 }
+}
