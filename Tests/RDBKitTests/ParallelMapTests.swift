@@ -23,7 +23,7 @@ import Testing
         }
     }
 
-    @Test func resultsComeInIndexOrderAndNoIndexStartsAWindowAheadOfTheEmittedOnes() {
+    @Test func resultsComeInIndexOrderAndNoIndexStartsBeforeTheOneAWindowBackIsHandedOver() {
         let log = Log()
         var out: [Int] = []
         ParallelMap.run(count: 200, jobs: 3, window: 4, work: { i in
@@ -35,7 +35,8 @@ import Testing
             log.emit()
         })
         #expect(out == Array(0..<200))
-        #expect(log.lead.count == 200 && log.lead.values.allSatisfy { $0 < 4 })
+        // Index i may start once i - 4 is handed back, while `emit` for it still runs.
+        #expect(log.lead.count == 200 && log.lead.values.allSatisfy { $0 <= 4 })
     }
 
     @Test func withoutAWindowEveryIndexRunsOnce() {

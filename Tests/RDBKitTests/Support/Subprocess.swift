@@ -26,15 +26,20 @@ func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil)
             try? input.fileHandleForWriting.close()
         }
     }
-    var errOut = Data()
+    let errOut = StderrBox()
     let group = DispatchGroup()
     group.enter()
     DispatchQueue.global().async {
-        errOut = err.fileHandleForReading.readDataToEndOfFile()
+        errOut.data = err.fileHandleForReading.readDataToEndOfFile()
         group.leave()
     }
     let o = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     p.waitUntilExit()
-    return ProcessResult(status: p.terminationStatus, out: o, err: errOut)
+    return ProcessResult(status: p.terminationStatus, out: o, err: errOut.data)
+}
+
+/// Standard error as read on another thread: written once before `group.leave()`, read after `group.wait()`.
+private final class StderrBox: @unchecked Sendable {
+    var data = Data()
 }
