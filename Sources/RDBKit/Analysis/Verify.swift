@@ -8,7 +8,7 @@ public struct VerifyOptions: Sendable {
     public var nowMs: Int64?
     public var allowNewer = false
     /// Memory for duplicate-key fingerprints before they spill to a temporary file.
-    public var duplicateKeyMemory = 4 << 20
+    public var duplicateKeyMemory = 2 << 20
     /// Bytes shown either side of a fault's offset; 0 for none.
     public var hexdumpRadius = 0
     /// Warnings kept in full per kind (all are counted).

@@ -16,7 +16,8 @@ final class KeyFingerprints {
     /// Every bucket's in-memory part: `perBucket` slots each, `filled[b]` of them in use.
     private let slots: UnsafeMutablePointer<UInt64>
     private let perBucket: Int
-    private var filled: [Int]
+    /// Not an array: a class's array is checked for uniqueness at every store, once a key.
+    private let filled: UnsafeMutablePointer<Int>
     private var spill: Int32 = -1
     private var spillEnd: Int64 = 0
     private var chunks: [[(offset: Int64, count: Int)]]
@@ -25,12 +26,14 @@ final class KeyFingerprints {
     init(memoryBudget: Int) {
         perBucket = max(64, memoryBudget / 8 / Self.bucketCount)
         slots = .allocate(capacity: perBucket * Self.bucketCount)
-        filled = Array(repeating: 0, count: Self.bucketCount)
+        filled = .allocate(capacity: Self.bucketCount)
+        filled.initialize(repeating: 0, count: Self.bucketCount)
         chunks = Array(repeating: [], count: Self.bucketCount)
     }
 
     deinit {
         slots.deallocate()
+        filled.deallocate()
         if spill >= 0 { close(spill) }
     }
 

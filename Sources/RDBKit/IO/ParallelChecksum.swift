@@ -11,13 +11,18 @@ final class ParallelChecksum: ByteSource, @unchecked Sendable {
     private static let block = 1 << 20
     /// Chunks a block divides into, in a ring of `slots`: small, as they count in peak memory.
     private static let chunk = 1 << 17
-    private static let slots = 4
+    private static let slots = 8
+    /// The thread, finding the ring full, sleeps until this many slots are free: one wake-up
+    /// for several chunks (a wake-up per chunk cost more than the checksum itself).
+    private static let refillAt = slots / 2
     private let fd: Int32
     private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private let buffers = UnsafeMutableRawPointer.allocate(byteCount: slots * chunk, alignment: 16)
     // Shared, under `lock`: per slot the bytes in it, -1 while it is free; 0 marks the end.
     private var filled = [Int](repeating: -1, count: slots)
+    private var free = slots
+    private var threadWaits = false, parserWaits = false
     private var cancelled = false
     /// `prefix[k]`: CRC of bytes `0..<k * block`.
     private var prefix: [UInt64] = [0]
@@ -63,7 +68,11 @@ final class ParallelChecksum: ByteSource, @unchecked Sendable {
         var s = 0
         while true {
             pthread_mutex_lock(lock)
-            while filled[s] != -1 && !cancelled { pthread_cond_wait(changed, lock) }
+            if free == 0 {
+                threadWaits = true
+                while free < Self.refillAt && !cancelled { pthread_cond_wait(changed, lock) }
+                threadWaits = false
+            }
             let stop = cancelled
             pthread_mutex_unlock(lock)
             if stop { return }
@@ -79,7 +88,8 @@ final class ParallelChecksum: ByteSource, @unchecked Sendable {
             if n > 0 && offset % off_t(Self.block) == 0 { prefix.append(crc) }
             failure = error
             filled[s] = max(n, 0)
-            pthread_cond_broadcast(changed)
+            free -= 1
+            if parserWaits { pthread_cond_broadcast(changed) }
             pthread_mutex_unlock(lock)
             if n <= 0 { return }
             s = (s + 1) % Self.slots
@@ -89,7 +99,11 @@ final class ParallelChecksum: ByteSource, @unchecked Sendable {
     /// The file's next bytes, as the thread has read them.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         pthread_mutex_lock(lock)
-        while filled[slot] == -1 && !cancelled { pthread_cond_wait(changed, lock) }
+        if filled[slot] == -1 {
+            parserWaits = true
+            while filled[slot] == -1 && !cancelled { pthread_cond_wait(changed, lock) }
+            parserWaits = false
+        }
         let n = filled[slot], error = failure, stopped = cancelled
         pthread_mutex_unlock(lock)
         if stopped { return 0 }
@@ -105,7 +119,8 @@ final class ParallelChecksum: ByteSource, @unchecked Sendable {
         if position == n {
             pthread_mutex_lock(lock)
             filled[slot] = -1
-            pthread_cond_broadcast(changed)
+            free += 1
+            if threadWaits && free >= Self.refillAt { pthread_cond_broadcast(changed) }
             pthread_mutex_unlock(lock)
             slot = (slot + 1) % Self.slots
             position = 0

@@ -13,7 +13,9 @@ import Glibc
 /// every blob read before it. Memory is bounded by a few batches (or one value, if larger).
 final class BlobCheckQueue: @unchecked Sendable {
     /// One key record, in the order read. Plain values only (no references), so that the
-    /// batches cost no reference counting.
+    /// batches cost no reference counting. Only the reader touches entries (the thread's
+    /// results go to `Contents.tallies`): memory written by one core and then by the other
+    /// moves between their caches, which cost more than the walks.
     struct Entry {
         var db: Int
         /// The key's bytes in the batch's storage.
@@ -21,13 +23,22 @@ final class BlobCheckQueue: @unchecked Sendable {
         var type: RDBType
         var expireAtMs: Int64?
         var metadata: RecordMetadata
-        /// The entry's blobs in `Batch.blobs`; empty when the shape was known when read.
+        /// The entry's blobs in `Batch.blobs`.
         var blobs: Range<Int>
+        /// The shape, when the reader knew it (then the blobs, if any, are member lists).
+        var shapeKnown = false
+        var elements = 0, longest = 0
+    }
+
+    /// What the thread found in an entry's blobs: its element count and longest element.
+    struct Tally {
         var elements = 0, longest = 0
     }
 
     /// A stored string copied into a batch, and the walk that checks it.
     struct Blob {
+        /// The entry it belongs to.
+        var entry: Int
         var at: Int, count: Int
         var uncompressedLength: Int?
         var dataAt: Int64
@@ -43,8 +54,13 @@ final class BlobCheckQueue: @unchecked Sendable {
     struct Contents {
         var entries = PlainBuffer<Entry>(capacity: BlobCheckQueue.batchEntries)
         var blobs = PlainBuffer<Blob>(capacity: 64)
+        /// Per blob, written by the thread: at an entry's first blob, the entry's tally.
+        var tallies = PlainBuffer<Tally>(capacity: 64)
         /// The first fault: the reader's, in the last entry (after its blobs), or the thread's.
         var failure: (entry: Int, error: RDBError)?
+        /// The thread's fault: its entry and error, made the record's error by the reader
+        /// (which alone reads the entries) in `settleFault`.
+        var fault: (entry: Int, error: Error)?
         private(set) var storage = UnsafeMutableRawPointer.allocate(byteCount: BlobCheckQueue.batchBytes, alignment: 16)
         private(set) var capacity = BlobCheckQueue.batchBytes
         private(set) var used = 0
@@ -54,6 +70,12 @@ final class BlobCheckQueue: @unchecked Sendable {
             storage.deallocate()
             entries.deallocate()
             blobs.deallocate()
+            tallies.deallocate()
+        }
+
+        /// Copies a plain value's bytes; returns where they went.
+        mutating func append<T>(value v: T) -> Int {
+            withUnsafeBytes(of: v) { append($0) }
         }
 
         /// Copies `p`; returns where it went.
@@ -79,7 +101,9 @@ final class BlobCheckQueue: @unchecked Sendable {
         mutating func reset() {
             entries.removeAll()
             blobs.removeAll()
+            tallies.removeAll()
             failure = nil
+            fault = nil
             used = 0
             if capacity > BlobCheckQueue.batchBytes {
                 storage.deallocate()
@@ -88,32 +112,39 @@ final class BlobCheckQueue: @unchecked Sendable {
             }
         }
 
-        /// The thread's work: every blob walked and shapes filled in, up to the first fault.
+        /// The thread's work: every blob walked, each entry's tally at its first blob, up to
+        /// the first fault (in `fault`, by entry; the reader puts it in `failure`).
         mutating func check(_ scratch: ByteScratch, _ duplicates: inout DuplicateFinder) {
             let last = failure?.entry ?? entries.count - 1
-            var i = 0
-            while i <= last {
-                let entry = entries[i]
-                if !entry.blobs.isEmpty {
-                    var t = ElementTally(), values = ElementTally()
-                    do {
-                        for k in entry.blobs {
-                            let b = blobs[k]
-                            let s = StoredString(bytes: bytes(at: b.at, count: b.count), uncompressedLength: b.uncompressedLength,
-                                                 dataAt: b.dataAt, context: b.context)
-                            try b.layout.check(try s.expanded(into: scratch), s.context, &t, values: &values, &duplicates)
-                        }
-                    } catch {
-                        let e = error as? RDBError ?? RDBError(.structural, at: entry.metadata.offset, expected: "a value", found: "\(error)")
-                        failure = (i, e.inRecord(db: entry.db, key: Array(bytes(at: entry.keyAt, count: entry.keyCount)),
-                                                 typeName: entry.type.checkRDBName))
-                        return
+            var k = 0
+            while k < blobs.count && blobs[k].entry <= last {
+                let first = k, entry = blobs[k].entry
+                var t = ElementTally(), values = ElementTally()
+                do {
+                    while k < blobs.count && blobs[k].entry == entry {
+                        let b = blobs[k]
+                        let s = StoredString(bytes: bytes(at: b.at, count: b.count), uncompressedLength: b.uncompressedLength,
+                                             dataAt: b.dataAt, context: b.context)
+                        try b.layout.check(try s.expanded(into: scratch), s.context, &t, values: &values, &duplicates)
+                        k += 1
                     }
-                    entries[i].elements = t.count
-                    entries[i].longest = max(t.longest, values.longest)
+                } catch {
+                    fault = (entry, error)
+                    return
                 }
-                i += 1
+                tallies[first] = Tally(elements: t.count, longest: max(t.longest, values.longest))
             }
+        }
+
+        /// Moves the thread's fault, if it comes first, into `failure`.
+        mutating func settleFault() {
+            guard let f = fault else { return }
+            fault = nil
+            if let failure, failure.entry < f.entry { return }
+            let entry = entries[f.entry]
+            let e = f.error as? RDBError ?? RDBError(.structural, at: entry.metadata.offset, expected: "a value", found: "\(f.error)")
+            failure = (f.entry, e.inRecord(db: entry.db, key: Array(bytes(at: entry.keyAt, count: entry.keyCount)),
+                                           typeName: entry.type.checkRDBName))
         }
     }
 
@@ -126,7 +157,10 @@ final class BlobCheckQueue: @unchecked Sendable {
     static let batchBytes = 1 << 15
     static let batchEntries = 512
     /// Batches handed to the thread before the reader waits for the oldest.
-    static let inFlight = 2
+    static let inFlight = 4
+    /// An idle thread is woken once this many batches wait (or the reader needs one checked):
+    /// a wake-up per batch cost more than checking a batch of plain strings.
+    static let wakeAt = 2
 
     // The reader's side.
     private var current = Contents()
@@ -141,6 +175,7 @@ final class BlobCheckQueue: @unchecked Sendable {
     private var work: [Batch] = []
     private var checked = 0
     private var stopping = false
+    private var threadWaits = false, readerWaits = false
 
     private var thread = pthread_t()
     private var started = false
@@ -173,14 +208,18 @@ final class BlobCheckQueue: @unchecked Sendable {
         var duplicates = DuplicateFinder()
         pthread_mutex_lock(lock)
         while true {
-            while work.isEmpty && !stopping { pthread_cond_wait(changed, lock) }
+            while work.isEmpty && !stopping {
+                threadWaits = true
+                pthread_cond_wait(changed, lock)
+                threadWaits = false
+            }
             if stopping { break }
             let batch = work.removeFirst()
             pthread_mutex_unlock(lock)
             batch.contents.check(scratch, &duplicates)
             pthread_mutex_lock(lock)
             checked += 1
-            pthread_cond_broadcast(changed)
+            if readerWaits { pthread_cond_broadcast(changed) }
         }
         pthread_mutex_unlock(lock)
     }
@@ -207,10 +246,42 @@ final class BlobCheckQueue: @unchecked Sendable {
                                      metadata: metadata, blobs: b..<b))
     }
 
+    /// The member list being made: where it starts in the batch's storage, and its layout.
+    private var openList: (at: Int, layout: PackedLayout)?
+
+    /// Starts a list of `count` members of the record begun last that must be unique (a plain
+    /// set's, a sorted set's or a hash's fields: `layout`), to be compared on the thread.
+    /// Each member goes in as its length, its offset in the file and its bytes.
+    func beginMembers(count: Int, _ layout: PackedLayout) {
+        openList = (current.append(value: Int64(count)), layout)
+    }
+
+    func addMember(_ p: UnsafeRawBufferPointer, at offset: Int64) {
+        _ = current.append(value: Int64(p.count))
+        _ = current.append(value: offset)
+        _ = current.append(p)
+    }
+
+    /// Ends the member list: a blob for the thread.
+    func endMembers() {
+        guard let (at, layout) = openList else { return }
+        openList = nil
+        current.tallies.append(Tally())
+        current.blobs.append(Blob(entry: current.entries.count - 1, at: at, count: current.used - at, uncompressedLength: nil,
+                                  dataAt: 0, fileOffset: 0, compressed: false, layout: layout))
+    }
+
+    /// The key of the record begun last (for its errors and warnings).
+    var lastKey: [UInt8] {
+        let e = current.entries[current.entries.count - 1]
+        return Array(current.bytes(at: e.keyAt, count: e.keyCount))
+    }
+
     /// Adds a string of the record begun last, to be checked by `layout`'s walk.
     func add(_ s: StoredString, _ layout: PackedLayout) {
         let at = current.append(s.bytes)
-        current.blobs.append(Blob(at: at, count: s.bytes.count, uncompressedLength: s.uncompressedLength, dataAt: s.dataAt,
+        current.tallies.append(Tally())
+        current.blobs.append(Blob(entry: current.entries.count - 1, at: at, count: s.bytes.count, uncompressedLength: s.uncompressedLength, dataAt: s.dataAt,
                                   fileOffset: s.context.fileOffset, compressed: s.context.compressed, layout: layout))
     }
 
@@ -220,6 +291,7 @@ final class BlobCheckQueue: @unchecked Sendable {
         current.entries[last].blobs = current.entries[last].blobs.lowerBound..<current.blobs.count
         current.entries[last].metadata.serializedBytes = serializedBytes
         if let shape {
+            current.entries[last].shapeKnown = true
             current.entries[last].elements = shape.elements
             current.entries[last].longest = shape.longest
             current.entries[last].metadata.encoding = shape.encoding
@@ -229,6 +301,8 @@ final class BlobCheckQueue: @unchecked Sendable {
     /// Ends the record begun last with the fault that stopped its reading: thrown once its
     /// blobs are checked, unless one of them has an earlier one.
     func end(failure: RDBError) {
+        // The members read before the fault are still compared: a repeated one comes first.
+        endMembers()
         let last = current.entries.count - 1
         current.entries[last].blobs = current.entries[last].blobs.lowerBound..<current.blobs.count
         current.failure = (last, failure)
@@ -256,22 +330,38 @@ final class BlobCheckQueue: @unchecked Sendable {
         handed += 1
         pthread_mutex_lock(lock)
         work.append(batch)
-        pthread_cond_broadcast(changed)
+        if threadWaits && work.count >= Self.wakeAt { pthread_cond_broadcast(changed) }
         pthread_mutex_unlock(lock)
+    }
+
+    /// Waits, under `lock`, until `checked` exceeds `number`.
+    private func waitUntilChecked(_ number: Int) {
+        while checked <= number {
+            if threadWaits { pthread_cond_broadcast(changed) }
+            readerWaits = true
+            pthread_cond_wait(changed, lock)
+            readerWaits = false
+        }
     }
 
     private func deliverOldest(_ onShape: (KeyShapeView) throws -> Void) throws {
         let number = handed - submitted.count
         pthread_mutex_lock(lock)
-        while checked <= number { pthread_cond_wait(changed, lock) }
+        waitUntilChecked(number)
         pthread_mutex_unlock(lock)
         let batch = submitted.removeFirst()
+        batch.contents.settleFault()
         do {
             for i in 0..<batch.contents.entries.count {
                 let e = batch.contents.entries[i]
                 if let f = batch.contents.failure, f.entry == i { throw f.error }
+                var elements = e.elements, longest = e.longest
+                if !e.shapeKnown {
+                    let t = batch.contents.tallies[e.blobs.lowerBound]
+                    elements = t.elements; longest = t.longest
+                }
                 try onShape(KeyShapeView(db: e.db, key: batch.contents.bytes(at: e.keyAt, count: e.keyCount), type: e.type.dataType,
-                                         expireAtMs: e.expireAtMs, elementCount: e.elements, longestElement: e.longest,
+                                         expireAtMs: e.expireAtMs, elementCount: elements, longestElement: longest,
                                          metadata: e.metadata))
             }
         } catch {
@@ -285,7 +375,7 @@ final class BlobCheckQueue: @unchecked Sendable {
     /// After a fault: what was read after it never reaches the consumer.
     private func abandon() {
         pthread_mutex_lock(lock)
-        while checked < handed { pthread_cond_wait(changed, lock) }
+        waitUntilChecked(handed - 1)
         pthread_mutex_unlock(lock)
         submitted.removeAll()
         current.reset()

@@ -46,6 +46,8 @@ public enum LZF {
         let n = input.count
         var i = 0
         var o = 0
+        // Output is written through `out`; `expected` bounds it (the callers' `dst` holds that).
+        let out = dst?.baseAddress.map(UnsafeMutableRawPointer.init)
         while i < n {
             let ctrl = Int(input[i])
             i += 1
@@ -53,9 +55,15 @@ public enum LZF {
                 let len = ctrl + 1
                 if i + len > n { throw .inputOverrun(at: i - 1) }
                 if o + len > expected { throw .outputOverrun(at: i - 1) }
-                if let dst {
-                    UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: dst[o..<o + len]))
-                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: input[i..<i + len]))
+                if let out, let from = input.baseAddress {
+                    if i + 32 <= n && o + 32 <= expected {
+                        // A run is at most 32 bytes: two fixed 16-byte moves beat a call to
+                        // memmove; the bytes past the run are written over by what follows.
+                        (out + o).storeBytes(of: (from + i).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                        (out + o + 16).storeBytes(of: (from + i + 16).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                    } else {
+                        (out + o).copyMemory(from: from + i, byteCount: len)
+                    }
                 }
                 i += len
                 o += len
@@ -73,12 +81,19 @@ public enum LZF {
                 i += 1
                 if distance > o { throw .backReferenceBeforeStart(at: at, distance: distance, produced: o) }
                 if o + len > expected { throw .outputOverrun(at: at) }
-                if let dst {
-                    // Forward, byte by byte: an overlapping reference repeats what it produces.
-                    var from = o - distance
-                    for k in o..<o + len {
-                        dst[k] = dst[from]
-                        from += 1
+                if let out {
+                    let from = o - distance
+                    if distance >= 8 && o + len + 8 <= expected {
+                        // Eight bytes at a time: each word read was produced before it, even
+                        // when the reference overlaps what it produces (distance >= 8).
+                        var k = 0
+                        while k < len {
+                            (out + o + k).storeBytes(of: (out + from + k).loadUnaligned(as: UInt64.self), as: UInt64.self)
+                            k += 8
+                        }
+                    } else {
+                        // Byte by byte: an overlapping reference repeats what it produces.
+                        for k in 0..<len { (out + o + k).storeBytes(of: out.load(fromByteOffset: from + k, as: UInt8.self), as: UInt8.self) }
                     }
                 }
                 o += len

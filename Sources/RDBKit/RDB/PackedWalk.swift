@@ -92,9 +92,12 @@ enum PackedWalk {
     }
 }
 
-/// Which walk a packed container of a shape read takes, for checking it away from the reader.
+/// Which walk a packed container of a shape read takes, for checking it away from the reader;
+/// or, for a plain collection, the list of its members that must be unique (`BlobCheckQueue`'s
+/// member lists: a count, then per member its length, its file offset and its bytes).
 enum PackedLayout: UInt8 {
     case ziplistList, listpackList, plainNode, intset, listpackSet, ziplistZset, listpackZset, ziplistHash, listpackHash, zipmap
+    case setMembers, zsetMembers, hashFields
 
     /// The layout of a value of `type` stored as one packed container; nil for any other type.
     init?(single type: RDBType) {
@@ -119,6 +122,7 @@ enum PackedLayout: UInt8 {
         case .plainNode: "string"
         case .intset: "intset"
         case .zipmap: "zipmap"
+        case .setMembers, .zsetMembers, .hashFields: "member list"
         }
     }
 
@@ -137,6 +141,22 @@ enum PackedLayout: UInt8 {
         case .ziplistHash, .listpackHash:
             try PackedWalk.hash(listpack: self == .listpackHash, p, ctx, fields: &t, values: &values, &d)
         case .zipmap: try Zipmap.decode(p, ctx, fields: &t, values: &values, duplicates: &d)
+        case .setMembers: try Self.checkUnique(p, "set members", &d)
+        case .zsetMembers: try Self.checkUnique(p, "zset members", &d)
+        case .hashFields: try Self.checkUnique(p, "hash fields", &d)
+        }
+    }
+
+    /// Compares the members of a member list, in place; the error is the reader's own.
+    private static func checkUnique(_ p: UnsafeRawBufferPointer, _ what: String, _ d: inout DuplicateFinder) throws {
+        d.reset(expecting: Int(p.loadUnaligned(as: Int64.self)))
+        var i = 8
+        while i < p.count {
+            let n = Int(p.loadUnaligned(fromByteOffset: i, as: Int64.self))
+            let at = p.loadUnaligned(fromByteOffset: i + 8, as: Int64.self)
+            let member = UnsafeRawBufferPointer(rebasing: p[i + 16 ..< i + 16 + n])
+            if let j = d.insert(inPlace: .bytes(member)) { throw RDBDecoder.repeated(member, what, first: j, at: at) }
+            i += 16 + n
         }
     }
 }

@@ -16,6 +16,9 @@ public final class RDBDecoder {
     var warnings: [RDBWarning] = []
     /// Finds repeated members and fields; reused across values.
     var duplicates = DuplicateFinder()
+    /// Set while a record's shape is read into a `BlobCheckQueue`: the members of a plain
+    /// collection that must be unique are listed there, to be compared on its thread.
+    var memberQueue: BlobCheckQueue?
     /// Whether `noteBlob` records containers (the reader's `captureLayout`).
     var capturesLayout = false
     /// The containers of the value being read; created on its first container.

@@ -204,12 +204,12 @@ public final class RDBReader {
     /// With `shapes`, keys go to `onShape` and reading goes on, instead of each being returned
     /// as an event. (Not an optional closure: that would be copied, and retained, per key.)
     private func next(shapes: Bool, _ onShape: (KeyShapeView) throws -> Void) throws -> RDBEvent? {
-        guard shapes, let blobQueue else { return try nextRecord(shapes: shapes, onShape) }
+        guard shapes, let blobQueue else { return try nextRecord(shapes: shapes, queue: nil, onShape) }
         // Every key before an event or a fault reaches the consumer first (or its fault is thrown).
         while true {
             let event: RDBEvent?
             do {
-                event = try nextRecord(shapes: shapes, onShape)
+                event = try nextRecord(shapes: shapes, queue: blobQueue, onShape)
             } catch {
                 try blobQueue.drain(onShape)
                 throw error
@@ -228,7 +228,9 @@ public final class RDBReader {
     /// consumer is not called inside a record's reading).
     private var batchFull = false
 
-    private func nextRecord(shapes: Bool, _ onShape: (KeyShapeView) throws -> Void) throws -> RDBEvent? {
+    /// `queue` is `blobQueue` when shapes go through it: a parameter, so that it is not
+    /// reference counted per key (the queue's thread touches the same object).
+    private func nextRecord(shapes: Bool, queue: BlobCheckQueue?, _ onShape: (KeyShapeView) throws -> Void) throws -> RDBEvent? {
         if !queued.isEmpty { return queued.removeFirst() }
         if let e = deferredError { deferredError = nil; throw e }
         if finished { return nil }
@@ -332,7 +334,7 @@ public final class RDBReader {
                 }
                 if shapes {
                     batchFull = try readShape(type: type, byte: op, start: recordStart ?? at, expireAt: expireAt, idle: idle,
-                                              freq: freq, decoder: decoder, onShape)
+                                              freq: freq, decoder: decoder, queue: queue, onShape)
                     if !queued.isEmpty { return queued.removeFirst() }
                     if batchFull { return nil }
                     recordStart = nil; expireAt = nil; idle = nil; freq = nil
@@ -346,16 +348,26 @@ public final class RDBReader {
 
     /// Returns whether the blob queue's batch is full.
     private func readShape(type: RDBType, byte: UInt8, start: Int64, expireAt: Int64?, idle: UInt64?, freq: UInt8?,
-                           decoder: RDBDecoder, _ onShape: (KeyShapeView) throws -> Void) throws -> Bool {
+                           decoder: RDBDecoder, queue: BlobCheckQueue?, _ onShape: (KeyShapeView) throws -> Void) throws -> Bool {
+        if let q = queue, type.isPackedOnly || !q.isIdle {
+            // The key goes straight into the queue's batch; `withStoredString` is inlined here,
+            // so no closure context is made (and reference counted) per key.
+            let metadata = RecordMetadata(encoding: type.encoding, typeByte: byte, lruIdleSeconds: idle, lfuFreq: freq, offset: start)
+            let db = self.db
+            do {
+                try decoder.withStoredString { s in
+                    let key = s.uncompressedLength == nil ? s.bytes : try s.expanded(into: decoder.lzfOutput)
+                    q.begin(db: db, key: key, type: type, expireAtMs: expireAt, metadata: metadata)
+                }
+            } catch let e as RDBError {
+                throw e.inRecord(db: db, key: nil, typeName: type.checkRDBName)
+            }
+            return try queueShape(q, type: type, metadata: metadata, decoder: decoder)
+        }
         do {
             try decoder.withString { p, _ in keyScratch.set(p) }
         } catch let e as RDBError {
             throw e.inRecord(db: db, key: nil, typeName: type.checkRDBName)
-        }
-        if let q = blobQueue, type.isPackedOnly || !q.isIdle {
-            return try queueShape(q, type: type, metadata: RecordMetadata(encoding: type.encoding, typeByte: byte,
-                                                                          lruIdleSeconds: idle, lfuFreq: freq, offset: start),
-                                  expireAt: expireAt, decoder: decoder)
         }
         let shape: (elements: Int, longest: Int, encoding: Encoding)
         do {
@@ -373,22 +385,24 @@ public final class RDBReader {
         return false
     }
 
-    /// Reads a record into the blob queue, behind the keys still in it: a packed value's
-    /// strings as stored, for the queue's thread to check, or any other value's shape.
-    /// Returns whether the queue's batch is full.
-    private func queueShape(_ q: BlobCheckQueue, type: RDBType, metadata: RecordMetadata, expireAt: Int64?,
-                            decoder: RDBDecoder) throws -> Bool {
-        q.begin(db: db, key: keyScratch.bytes, type: type, expireAtMs: expireAt, metadata: metadata)
+    /// Reads the value of the record begun last in the blob queue, behind the keys still in
+    /// it: a packed value's strings as stored, for the queue's thread to check, or any other
+    /// value's shape. Returns whether the queue's batch is full.
+    private func queueShape(_ q: BlobCheckQueue, type: RDBType, metadata: RecordMetadata, decoder: RDBDecoder) throws -> Bool {
         var shape: (elements: Int, longest: Int, encoding: Encoding)? = nil
         do {
-            if !(try decoder.readPackedStrings(type, into: q)) { shape = try decoder.readValueShape(type) }
+            if !(try decoder.readPackedStrings(type, into: q)) {
+                decoder.memberQueue = q
+                defer { decoder.memberQueue = nil }
+                shape = try decoder.readValueShape(type)
+            }
         } catch let e as RDBError {
-            let e = e.inRecord(db: db, key: Array(keyScratch.bytes), typeName: type.checkRDBName)
+            let e = e.inRecord(db: db, key: q.lastKey, typeName: type.checkRDBName)
             q.end(failure: e)
             throw e
         }
         q.end(serializedBytes: input.offset - metadata.offset, shape: shape)
-        if !decoder.warnings.isEmpty { queueWarnings(decoder, key: Array(keyScratch.bytes)) }
+        if !decoder.warnings.isEmpty { queueWarnings(decoder, key: q.lastKey) }
         return q.isFull
     }
 

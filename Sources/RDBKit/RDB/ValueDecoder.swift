@@ -136,16 +136,41 @@ extension RDBDecoder {
 
     /// Adds a member that must be unique, from the stream at `offset` (format.md §9.4).
     func addUnique<S: ElementSink>(_ p: UnsafeRawBufferPointer, to s: inout S, _ what: String, at offset: Int64) throws {
-        if let j = s.addUnique(p, &duplicates) {
-            throw RDBError(.structural, at: offset, expected: "unique \(what)",
-                           found: "\(Quoting.redisCLI(p, limit: 60)) again (first as element \(j))")
+        if let j = s.addUnique(p, &duplicates) { throw Self.repeated(p, what, first: j, at: offset) }
+    }
+
+    /// A member found again: `p` at `offset` equals element `j` of the same value.
+    static func repeated(_ p: UnsafeRawBufferPointer, _ what: String, first j: Int, at offset: Int64) -> RDBError {
+        RDBError(.structural, at: offset, expected: "unique \(what)",
+                 found: "\(Quoting.redisCLI(p, limit: 60)) again (first as element \(j))")
+    }
+
+    /// With a `memberQueue`, reads `n` members that must be unique into its list (compared on
+    /// its thread) and adds them to `l`; `after` reads what follows each member. Returns false
+    /// without a queue. `withStoredString` is inlined: no closure context per member.
+    @inline(__always)
+    private func queueMembers<S: ElementSink>(_ n: Int, _ layout: PackedLayout, into l: inout S,
+                                              after: () throws -> Void = {}) throws -> Bool {
+        guard let q = memberQueue else { return false }
+        q.beginMembers(count: n, layout)
+        for _ in 0..<n {
+            let at = input.offset
+            try withStoredString { s in
+                let p = s.uncompressedLength == nil ? s.bytes : try s.expanded(into: lzfOutput)
+                l.add(p)
+                q.addMember(p, at: at)
+            }
+            try after()
         }
+        q.endMembers()
+        return true
     }
 
     // MARK: Plain (hash-table / linked-list / skiplist) encodings
 
     private func walkPlain<S: ElementSink>(unique: Bool, into l: inout S) throws {
         let n = try readCount("element count")
+        if unique, try queueMembers(n, .setMembers, into: &l) { return }
         duplicates.reset(expecting: n)
         for _ in 0..<n {
             let at = input.offset
@@ -157,24 +182,30 @@ extension RDBDecoder {
 
     private func walkPlainSortedSet<S: ElementSink, Z: ScoreSink>(binaryScores: Bool, members: inout S, scores: inout Z) throws {
         let n = try readCount("member count")
-        duplicates.reset(expecting: n)
-        for _ in 0..<n {
-            let memberAt = input.offset
-            try withString { p, _ in try addUnique(p, to: &members, "zset members", at: memberAt) }
+        func readScore() throws {
             let at = input.offset
             let score = binaryScores ? try readBinaryDouble() : try readTextDouble()
             if score.isNaN { throw RDBError(.structural, at: at, expected: "a score", found: "NaN") }
             scores.add(score)
         }
+        if try queueMembers(n, .zsetMembers, into: &members, after: readScore) { return }
+        duplicates.reset(expecting: n)
+        for _ in 0..<n {
+            let memberAt = input.offset
+            try withString { p, _ in try addUnique(p, to: &members, "zset members", at: memberAt) }
+            try readScore()
+        }
     }
 
     private func walkPlainHash<F: ElementSink, V: ElementSink>(fields: inout F, values: inout V) throws {
         let n = try readCount("field count")
+        func readValue() throws { try withString { p, _ in values.add(p) } }
+        if try queueMembers(n, .hashFields, into: &fields, after: readValue) { return }
         duplicates.reset(expecting: n)
         for _ in 0..<n {
             let at = input.offset
             try withString { p, _ in try addUnique(p, to: &fields, "hash fields", at: at) }
-            try withString { p, _ in values.add(p) }
+            try readValue()
         }
     }
 

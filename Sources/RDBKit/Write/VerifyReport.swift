@@ -2,7 +2,7 @@
 /// object (its fields are in the README's verify section).
 extension VerifyResult {
     public func text() -> String {
-        var head = verdict.heading(path: path, warnings: warningCount, failureClass: failure?.kind.rawValue)
+        let head = verdict.heading(path: path, warnings: warningCount, failureClass: failure?.kind.rawValue)
         var facts: [String] = []
         if let d = dialect { facts.append("RDB \(d.version)" + (producer.map { " (\($0))" } ?? "")) }
         if failure == nil || keys > 0 { facts.append("\(keys) key\(keys == 1 ? "" : "s")" + (failure == nil ? " in \(databases) db\(databases == 1 ? "" : "s")" : " read")) }

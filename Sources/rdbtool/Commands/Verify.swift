@@ -28,7 +28,7 @@ struct Verify: ParsableCommand {
     var hexdump = false
 
     @Option(help: "MiB of memory for duplicate-key fingerprints before they spill to a temporary file.")
-    var duplicateKeyMemory = 4
+    var duplicateKeyMemory = 2
 
     @Option(name: .customLong("fix-to"), help: ArgumentHelp(
         "Write a repaired copy of one AOF: its last file cut at the end of its last complete command (a directory: a new directory with its manifest).",
