@@ -146,6 +146,58 @@ import Testing
         #expect(r.lastGoodKey?.key == ascii("l1999"))
     }
 
+    /// Plain (hash-table) collections: a set (type 2), a hash (type 4), a sorted set (type 5).
+    static func plainSet(_ k: String, _ members: [String]) -> [UInt8] {
+        [2] + str(k) + [UInt8(members.count)] + members.flatMap(str)
+    }
+
+    static func plainHash(_ k: String, _ pairs: [(String, String)]) -> [UInt8] {
+        [4] + str(k) + [UInt8(pairs.count)] + pairs.flatMap { str($0.0) + str($0.1) }
+    }
+
+    static func plainZset(_ k: String, _ members: [String]) -> [UInt8] {
+        [5] + str(k) + [UInt8(members.count)] + members.enumerated().flatMap { i, m in
+            str(m) + withUnsafeBytes(of: Double(i).bitPattern.littleEndian) { Array($0) }
+        }
+    }
+
+    @Test func plainCollectionsBehindABlobHaveTheShapesTheReaderFindsInline() throws {
+        var body: [UInt8] = [0xFE, 0x00]
+        for i in 0..<1200 {
+            body += Self.hashKey("h\(i)", Self.fieldValue)
+            switch i % 3 {
+            case 0: body += Self.plainSet("s\(i)", (0...(i % 9)).map { "member\($0)" })
+            case 1: body += Self.plainHash("p\(i)", (0...(i % 5)).map { ("f\($0)", String(repeating: "v", count: $0 * 7)) })
+            default: body += Self.plainZset("z\(i)", (0...(i % 4)).map { "m\($0)" })
+            }
+        }
+        let image = rdbImage(body)
+        let concurrent = try shapes(image, concurrent: true)
+        #expect(concurrent.count == 2400)
+        #expect(concurrent == (try shapes(image, concurrent: false)))
+        #expect(concurrent[3] == Shape(key: "p1", elements: 2, longest: 7, offset: 60, bytes: 20, encoding: .hashtable))
+    }
+
+    @Test func aRepeatedMemberOfAPlainSetIsReportedWhereTheInlineReaderReportsIt() {
+        // The hash at 11-27 keeps the queue busy; the set's second "a" is at 36.
+        let image = rdbImage([0xFE, 0x00] + Self.hashKey("h", Self.fieldValue) + Self.plainSet("s", ["a", "b", "a"]))
+        let r = verify(image)
+        #expect(r.failure?.kind == .structural && r.failure?.offset == 36)
+        #expect(r.failure?.expected == "unique set members" && r.failure?.found == "\"a\" again (first as element 0)")
+        #expect(r.failure?.key == ascii("s") && r.failure?.typeName == "set-hashtable")
+        #expect(summary(r.failure) == inlineFailure(image))
+        #expect(r.lastGoodKey?.key == ascii("h"))
+    }
+
+    @Test func aRepeatedFieldBeforeATruncationInTheSameHashIsReportedFirst() {
+        // Three fields claimed, the second repeats the first, the third's value is cut off.
+        let hash = [4] + Self.str("p") + [3] + Self.str("f") + Self.str("1") + Self.str("f") + Self.str("2") + Self.str("g") + [9]
+        let image = [UInt8](rdbImage([0xFE, 0x00] + Self.hashKey("h", Self.fieldValue) + hash).prefix(9 + 2 + 17 + hash.count))
+        let r = verify(image)
+        #expect(r.failure?.expected == "unique hash fields" && r.failure?.offset == 36)
+        #expect(summary(r.failure) == inlineFailure(image))
+    }
+
     @Test func aConsumersFaultStopsTheReadAtItsKey() {
         struct Stop: Error {}
         let reader = RDBReader(input: BufferedReader(MemorySource(Self.manyKeys(1500))),

@@ -24,6 +24,25 @@ import Testing
         #expect(try decompress(hex("01 61 62 40 01"), 6) == ascii("ababab"))
     }
 
+    @Test func referencesAtEveryDistanceAndRunsAtTheEndDecodeByteForByte() throws {
+        // Literal runs and references of every length, at distances under and over eight
+        // (copied byte by byte and by words), ending at the output's last byte.
+        var input: [UInt8] = [0x07] + ascii("abcdefgh")
+        var expected = ascii("abcdefgh")
+        for distance in 1...12 {
+            for len in [3, 8, 9, 17, 264] {
+                let l = len - 2
+                let d = distance - 1
+                input += l < 7 ? [UInt8(l << 5 | d >> 8), UInt8(d & 0xFF)] : [UInt8(7 << 5 | d >> 8), UInt8(l - 7), UInt8(d & 0xFF)]
+                for _ in 0..<len { expected.append(expected[expected.count - distance]) }
+            }
+            let run = (0...distance).map { UInt8(0x30 + $0) }
+            input += [UInt8(run.count - 1)] + run
+            expected += run
+        }
+        #expect(try decompress(input, expected.count) == expected)
+    }
+
     @Test func referenceBeforeTheStartIsRejected() {
         #expect(throws: LZF.Failure.backReferenceBeforeStart(at: 2, distance: 3, produced: 1)) {
             _ = try decompress(hex("00 61 20 02"), 4)
