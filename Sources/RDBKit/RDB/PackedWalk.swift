@@ -141,9 +141,17 @@ enum PackedLayout: UInt8 {
         case .ziplistHash, .listpackHash:
             try PackedWalk.hash(listpack: self == .listpackHash, p, ctx, fields: &t, values: &values, &d)
         case .zipmap: try Zipmap.decode(p, ctx, fields: &t, values: &values, duplicates: &d)
-        case .setMembers: try Self.checkUnique(p, "set members", &d)
-        case .zsetMembers: try Self.checkUnique(p, "zset members", &d)
-        case .hashFields: try Self.checkUnique(p, "hash fields", &d)
+        case .setMembers, .zsetMembers, .hashFields: try Self.checkUnique(p, memberName, &d)
+        }
+    }
+
+    /// What a member list's members are called in errors.
+    var memberName: String {
+        switch self {
+        case .setMembers: "set members"
+        case .zsetMembers: "zset members"
+        case .hashFields: "hash fields"
+        default: "elements"
         }
     }
 

@@ -145,39 +145,40 @@ extension RDBDecoder {
                  found: "\(Quoting.redisCLI(p, limit: 60)) again (first as element \(j))")
     }
 
-    /// With a `memberQueue`, reads `n` members that must be unique into its list (compared on
-    /// its thread) and adds them to `l`; `after` reads what follows each member. Returns false
-    /// without a queue. `withStoredString` is inlined: no closure context per member.
+    /// Reads `n` members that must be unique into `l`, `after` reading what follows each. With
+    /// a `memberQueue` they go to its list, to be compared on its thread (`withStoredString`
+    /// is inlined: no closure context per member); otherwise they are compared here.
     @inline(__always)
-    private func queueMembers<S: ElementSink>(_ n: Int, _ layout: PackedLayout, into l: inout S,
-                                              after: () throws -> Void = {}) throws -> Bool {
-        guard let q = memberQueue else { return false }
-        q.beginMembers(count: n, layout)
+    private func walkUnique<S: ElementSink>(_ n: Int, _ layout: PackedLayout, into l: inout S,
+                                            after: () throws -> Void = {}) throws {
+        if let q = memberQueue {
+            q.beginMembers(count: n, layout)
+            for _ in 0..<n {
+                let at = input.offset
+                try withStoredString { s in
+                    let p = s.uncompressedLength == nil ? s.bytes : try s.expanded(into: lzfOutput)
+                    l.add(p)
+                    q.addMember(p, at: at)
+                }
+                try after()
+            }
+            q.endMembers()
+            return
+        }
+        duplicates.reset(expecting: n)
         for _ in 0..<n {
             let at = input.offset
-            try withStoredString { s in
-                let p = s.uncompressedLength == nil ? s.bytes : try s.expanded(into: lzfOutput)
-                l.add(p)
-                q.addMember(p, at: at)
-            }
+            try withString { p, _ in try addUnique(p, to: &l, layout.memberName, at: at) }
             try after()
         }
-        q.endMembers()
-        return true
     }
 
     // MARK: Plain (hash-table / linked-list / skiplist) encodings
 
     private func walkPlain<S: ElementSink>(unique: Bool, into l: inout S) throws {
         let n = try readCount("element count")
-        if unique, try queueMembers(n, .setMembers, into: &l) { return }
-        duplicates.reset(expecting: n)
-        for _ in 0..<n {
-            let at = input.offset
-            try withString { p, _ in
-                if unique { try addUnique(p, to: &l, "set members", at: at) } else { l.add(p) }
-            }
-        }
+        if unique { return try walkUnique(n, .setMembers, into: &l) }
+        for _ in 0..<n { try withString { p, _ in l.add(p) } }
     }
 
     private func walkPlainSortedSet<S: ElementSink, Z: ScoreSink>(binaryScores: Bool, members: inout S, scores: inout Z) throws {
@@ -188,25 +189,13 @@ extension RDBDecoder {
             if score.isNaN { throw RDBError(.structural, at: at, expected: "a score", found: "NaN") }
             scores.add(score)
         }
-        if try queueMembers(n, .zsetMembers, into: &members, after: readScore) { return }
-        duplicates.reset(expecting: n)
-        for _ in 0..<n {
-            let memberAt = input.offset
-            try withString { p, _ in try addUnique(p, to: &members, "zset members", at: memberAt) }
-            try readScore()
-        }
+        try walkUnique(n, .zsetMembers, into: &members, after: readScore)
     }
 
     private func walkPlainHash<F: ElementSink, V: ElementSink>(fields: inout F, values: inout V) throws {
         let n = try readCount("field count")
         func readValue() throws { try withString { p, _ in values.add(p) } }
-        if try queueMembers(n, .hashFields, into: &fields, after: readValue) { return }
-        duplicates.reset(expecting: n)
-        for _ in 0..<n {
-            let at = input.offset
-            try withString { p, _ in try addUnique(p, to: &fields, "hash fields", at: at) }
-            try readValue()
-        }
+        try walkUnique(n, .hashFields, into: &fields, after: readValue)
     }
 
     // MARK: Packed (ziplist / listpack) encodings
