@@ -62,18 +62,11 @@ final class AOFReadAhead: @unchecked Sendable {
     /// Starts the reading thread; reads on the caller's thread later, in `next()`, when no
     /// thread can be made.
     func start() {
-        var t = pthread_t()
         threaded = true
-        let box = Unmanaged.passRetained(self).toOpaque()
-        let rc = pthread_create(&t, nil, { p in
-            Unmanaged<AOFReadAhead>.fromOpaque(p!).takeRetainedValue().produce()
-            return nil
-        }, box)
-        if rc == 0 {
+        if let t = NativeThread.start({ [self] in produce() }) {
             thread = t
         } else {
             threaded = false
-            Unmanaged<AOFReadAhead>.fromOpaque(box).release()
         }
     }
 

@@ -15,29 +15,15 @@ public enum ParallelMap {
             return
         }
         let shared = Shared(count: count, window: max(1, window), work: work)
-        var threads: [pthread_t] = []
-        for _ in 0..<workers {
-            var t = pthread_t()
-            let box = Unmanaged<Worker>.passRetained(shared).toOpaque()
-            let rc = pthread_create(&t, nil, { p in
-                Unmanaged<Worker>.fromOpaque(p!).takeRetainedValue().work()
-                return nil
-            }, box)
-            if rc == 0 { threads.append(t) } else { Unmanaged<Worker>.fromOpaque(box).release() }
-        }
+        let threads = (0..<workers).compactMap { _ in NativeThread.start { shared.work() } }
         if threads.isEmpty { shared.work() }  // no thread could start: do it here
         for i in 0..<count { emit(i, shared.wait(for: i)) }
         for t in threads { pthread_join(t, nil) }
     }
 
-    /// What a thread runs; not generic, as a C thread entry point cannot capture a type.
-    private class Worker: @unchecked Sendable {
-        func work() {}
-    }
-
     /// Results are handed over one by one, so at most the finished-but-not-yet-emitted ones
     /// are held.
-    private final class Shared<T>: Worker, @unchecked Sendable {
+    private final class Shared<T>: @unchecked Sendable {
         let count: Int
         let window: Int
         let body: (Int) -> T
@@ -53,7 +39,6 @@ public enum ParallelMap {
             self.window = window
             body = work
             results = Array(repeating: nil, count: count)
-            super.init()
             pthread_mutex_init(lock, nil)
             pthread_cond_init(done, nil)
         }
@@ -63,7 +48,7 @@ public enum ParallelMap {
             done.deallocate(); lock.deallocate()
         }
 
-        override func work() {
+        func work() {
             while true {
                 pthread_mutex_lock(lock)
                 while next < count && next - emitted >= window { pthread_cond_wait(done, lock) }

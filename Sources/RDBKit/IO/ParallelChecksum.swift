@@ -42,14 +42,8 @@ final class ParallelChecksum: ByteSource, @unchecked Sendable {
         }
         pthread_mutex_init(lock, nil)
         pthread_cond_init(changed, nil)
-        let box = Unmanaged.passRetained(self).toOpaque()
-        guard pthread_create(&thread, nil, { p in
-            Unmanaged<ParallelChecksum>.fromOpaque(p!).takeRetainedValue().run()
-            return nil
-        }, box) == 0 else {
-            Unmanaged<ParallelChecksum>.fromOpaque(box).release()
-            return nil
-        }
+        guard let t = NativeThread.start({ [self] in run() }) else { return nil }
+        thread = t
         started = true
     }
 

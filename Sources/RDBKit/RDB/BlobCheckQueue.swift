@@ -184,14 +184,8 @@ final class BlobCheckQueue: @unchecked Sendable {
     init?() {
         pthread_mutex_init(lock, nil)
         pthread_cond_init(changed, nil)
-        let box = Unmanaged.passRetained(self).toOpaque()
-        guard pthread_create(&thread, nil, { p in
-            Unmanaged<BlobCheckQueue>.fromOpaque(p!).takeRetainedValue().run()
-            return nil
-        }, box) == 0 else {
-            Unmanaged<BlobCheckQueue>.fromOpaque(box).release()
-            return nil
-        }
+        guard let t = NativeThread.start({ [self] in run() }) else { return nil }
+        thread = t
         started = true
     }
 
