@@ -346,7 +346,9 @@ public final class RDBReader {
         }
     }
 
-    /// Returns whether the blob queue's batch is full.
+    /// Returns whether the blob queue's batch is full. Inlined into `nextRecord`'s loop: the
+    /// reader's objects are then not reference counted per key.
+    @inline(__always)
     private func readShape(type: RDBType, byte: UInt8, start: Int64, expireAt: Int64?, idle: UInt64?, freq: UInt8?,
                            decoder: RDBDecoder, queue: BlobCheckQueue?, _ onShape: (KeyShapeView) throws -> Void) throws -> Bool {
         if let q = queue, type.isPackedOnly || !q.isIdle {
@@ -365,7 +367,10 @@ public final class RDBReader {
             return try queueShape(q, type: type, metadata: metadata, decoder: decoder)
         }
         do {
-            try decoder.withString { p, _ in keyScratch.set(p) }
+            let scratch = keyScratch
+            try decoder.withStoredString { s in
+                scratch.set(s.uncompressedLength == nil ? s.bytes : try s.expanded(into: decoder.lzfOutput))
+            }
         } catch let e as RDBError {
             throw e.inRecord(db: db, key: nil, typeName: type.checkRDBName)
         }
