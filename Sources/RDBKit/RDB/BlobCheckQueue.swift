@@ -5,7 +5,9 @@ import Glibc
 /// Checks the packed containers (ziplists, listpacks, intsets, zipmaps, LZF-compressed or
 /// not) of a structure-level read on a thread of its own, while the reader frames the records
 /// after them: the reader copies each value's strings as stored into a batch, and the thread
-/// decompresses and walks them with the same code the reader would (`PackedLayout`).
+/// decompresses and walks them with the same code the reader would (`PackedLayout`). The
+/// members of plain sets, hashes and sorted sets that must be unique come as member lists,
+/// compared on the thread too.
 ///
 /// Shapes reach the consumer in file order: a key read while earlier ones are being checked
 /// waits in the batch behind them (its shape already known). The first fault in file order
@@ -14,8 +16,7 @@ import Glibc
 final class BlobCheckQueue: @unchecked Sendable {
     /// One key record, in the order read. Plain values only (no references), so that the
     /// batches cost no reference counting. Only the reader touches entries (the thread's
-    /// results go to `Contents.tallies`): memory written by one core and then by the other
-    /// moves between their caches, which cost more than the walks.
+    /// results go to `Contents.tallies`), so no cache line of them is written from both sides.
     struct Entry {
         var db: Int
         /// The key's bytes in the batch's storage.
