@@ -75,6 +75,16 @@ public final class RDBDecoder {
         }
     }
 
+    /// Calls `body` with the next string's bytes (an LZF one decompressed), valid only inside
+    /// it. Inlined, unlike `withString`: the hot paths make no closure context per string.
+    @inline(__always)
+    func withStringBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        try withStoredString { s in
+            // The scratch only for LZF: touching it costs reference counting per string.
+            try body(s.uncompressedLength == nil ? s.bytes : try s.expanded(into: lzfOutput))
+        }
+    }
+
     /// Calls `body` with the next string as stored (an LZF one not yet decompressed), valid
     /// only inside it.
     @inline(__always)

@@ -228,8 +228,8 @@ public final class RDBReader {
     /// consumer is not called inside a record's reading).
     private var batchFull = false
 
-    /// `queue` is `blobQueue` when shapes go through it: a parameter, so that it is not
-    /// reference counted per key (the queue's thread touches the same object).
+    /// `queue` is `blobQueue` when shapes go through it (a parameter: not reference counted
+    /// per key).
     private func nextRecord(shapes: Bool, queue: BlobCheckQueue?, _ onShape: (KeyShapeView) throws -> Void) throws -> RDBEvent? {
         if !queued.isEmpty { return queued.removeFirst() }
         if let e = deferredError { deferredError = nil; throw e }
@@ -352,15 +352,11 @@ public final class RDBReader {
     private func readShape(type: RDBType, byte: UInt8, start: Int64, expireAt: Int64?, idle: UInt64?, freq: UInt8?,
                            decoder: RDBDecoder, queue: BlobCheckQueue?, _ onShape: (KeyShapeView) throws -> Void) throws -> Bool {
         if let q = queue, type.isPackedOnly || !q.isIdle {
-            // The key goes straight into the queue's batch; `withStoredString` is inlined here,
-            // so no closure context is made (and reference counted) per key.
+            // The key goes straight into the queue's batch.
             let metadata = RecordMetadata(encoding: type.encoding, typeByte: byte, lruIdleSeconds: idle, lfuFreq: freq, offset: start)
             let db = self.db
             do {
-                try decoder.withStoredString { s in
-                    let key = s.uncompressedLength == nil ? s.bytes : try s.expanded(into: decoder.lzfOutput)
-                    q.begin(db: db, key: key, type: type, expireAtMs: expireAt, metadata: metadata)
-                }
+                try decoder.withStringBytes { q.begin(db: db, key: $0, type: type, expireAtMs: expireAt, metadata: metadata) }
             } catch let e as RDBError {
                 throw e.inRecord(db: db, key: nil, typeName: type.checkRDBName)
             }
@@ -368,9 +364,7 @@ public final class RDBReader {
         }
         do {
             let scratch = keyScratch
-            try decoder.withStoredString { s in
-                scratch.set(s.uncompressedLength == nil ? s.bytes : try s.expanded(into: decoder.lzfOutput))
-            }
+            try decoder.withStringBytes { scratch.set($0) }
         } catch let e as RDBError {
             throw e.inRecord(db: db, key: nil, typeName: type.checkRDBName)
         }

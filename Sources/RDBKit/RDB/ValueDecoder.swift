@@ -146,8 +146,8 @@ extension RDBDecoder {
     }
 
     /// Reads `n` members that must be unique into `l`, `after` reading what follows each. With
-    /// a `memberQueue` they go to its list, to be compared on its thread (`withStoredString`
-    /// is inlined: no closure context per member); otherwise they are compared here.
+    /// a `memberQueue` they go to its list, to be compared on its thread; otherwise they are
+    /// compared here.
     @inline(__always)
     private func walkUnique<S: ElementSink>(_ n: Int, _ layout: PackedLayout, into l: inout S,
                                             after: () throws -> Void = {}) throws {
@@ -155,8 +155,7 @@ extension RDBDecoder {
             q.beginMembers(count: n, layout)
             for _ in 0..<n {
                 let at = input.offset
-                try withStoredString { s in
-                    let p = s.uncompressedLength == nil ? s.bytes : try s.expanded(into: lzfOutput)
+                try withStringBytes { p in
                     l.add(p)
                     q.addMember(p, at: at)
                 }
