@@ -200,4 +200,9 @@ import Testing
         #expect(try parallel.checksum(upTo: 2 << 20) == CRC64.checksum(bytes[..<(2 << 20)]))
         #expect(try parallel.checksum(upTo: 1_500_001) == CRC64.checksum(bytes[..<1_500_001]))
     }
+
+    @Test func aPathThatCannotBeOpenedAgainGivesNoThreadAndFreesWhatItHeld() {
+        // The file vanished between the first open and this one: the reader checks inline.
+        #expect(ParallelChecksum(path: "/nonexistent/rdbtool-\(UUID().uuidString).rdb") == nil)
+    }
 }

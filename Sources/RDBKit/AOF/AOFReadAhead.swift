@@ -32,8 +32,7 @@ final class AOFReadAhead: @unchecked Sendable {
     private static let depth = 2
 
     private let reader: AOFReader
-    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let monitor = Monitor()
     private var ready: [Batch] = []
     /// Batches the caller is done with, emptied, for the reading thread to fill again: their
     /// buffers are allocated once, not once a batch (from the heap's top, which malloc gave
@@ -50,13 +49,10 @@ final class AOFReadAhead: @unchecked Sendable {
 
     init(_ reader: AOFReader) {
         self.reader = reader
-        pthread_mutex_init(lock, nil)
-        pthread_cond_init(changed, nil)
     }
 
     deinit {
-        pthread_cond_destroy(changed); pthread_mutex_destroy(lock)
-        changed.deallocate(); lock.deallocate()
+        monitor.destroy()
     }
 
     /// Starts the reading thread; reads on the caller's thread later, in `next()`, when no
@@ -76,11 +72,11 @@ final class AOFReadAhead: @unchecked Sendable {
         batch.events.removeAll(keepingCapacity: true)
         batch.arguments.removeAll()
         if !threaded && !finished { produce() }
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        while ready.isEmpty && !finished { pthread_cond_wait(changed, lock) }
+        monitor.lock()
+        defer { monitor.unlock() }
+        while ready.isEmpty && !finished { monitor.wait() }
         if !ready.isEmpty {
-            pthread_cond_broadcast(changed)
+            monitor.broadcast()
             if threaded { spare.append(batch) }
             batch = ready.removeFirst()
             return true
@@ -91,12 +87,12 @@ final class AOFReadAhead: @unchecked Sendable {
 
     /// Stops the reading thread (at its next event) and waits for it.
     func stop() {
-        pthread_mutex_lock(lock)
+        monitor.lock()
         cancelled = true
         ready.removeAll()
         spare.removeAll()
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(lock)
+        monitor.broadcast()
+        monitor.unlock()
         if let thread { pthread_join(thread, nil) }
         thread = nil
     }
@@ -138,10 +134,10 @@ final class AOFReadAhead: @unchecked Sendable {
     /// Queues `batch` and puts an empty one in its place.
     private func hand(_ batch: inout Batch) throws {
         guard !batch.events.isEmpty else { return }
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
+        monitor.lock()
+        defer { monitor.unlock() }
         // Without a thread of its own, the whole input is read in one go.
-        while threaded && ready.count >= Self.depth && !cancelled { pthread_cond_wait(changed, lock) }
+        while threaded && ready.count >= Self.depth && !cancelled { monitor.wait() }
         if cancelled { throw Cancelled() }
         ready.append(batch)
         if let reused = spare.popLast() {
@@ -151,14 +147,14 @@ final class AOFReadAhead: @unchecked Sendable {
             // Sized once: grown by doubling, a batch's buffer would be copied ~17 times.
             batch.arguments.reserveCapacity(elements: 8 * Self.batchEvents, bytes: Self.batchBytes + Self.batchBytes / 4)
         }
-        pthread_cond_broadcast(changed)
+        monitor.broadcast()
     }
 
     private func finish(_ error: Error?) {
-        pthread_mutex_lock(lock)
+        monitor.lock()
         failure = error
         finished = true
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(lock)
+        monitor.broadcast()
+        monitor.unlock()
     }
 }

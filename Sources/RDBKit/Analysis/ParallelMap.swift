@@ -27,8 +27,7 @@ public enum ParallelMap {
         let count: Int
         let window: Int
         let body: (Int) -> T
-        private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        private let done = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+        private let monitor = Monitor()
         private var next = 0
         /// How many results `wait(for:)` has handed back.
         private var emitted = 0
@@ -39,42 +38,39 @@ public enum ParallelMap {
             self.window = window
             body = work
             results = Array(repeating: nil, count: count)
-            pthread_mutex_init(lock, nil)
-            pthread_cond_init(done, nil)
         }
 
         deinit {
-            pthread_cond_destroy(done); pthread_mutex_destroy(lock)
-            done.deallocate(); lock.deallocate()
+            monitor.destroy()
         }
 
         func work() {
             while true {
-                pthread_mutex_lock(lock)
-                while next < count && next - emitted >= window { pthread_cond_wait(done, lock) }
+                monitor.lock()
+                while next < count && next - emitted >= window { monitor.wait() }
                 let i = next
                 next += 1
-                pthread_mutex_unlock(lock)
+                monitor.unlock()
                 guard i < count else { return }
                 let r = body(i)
-                pthread_mutex_lock(lock)
+                monitor.lock()
                 results[i] = r
-                pthread_cond_broadcast(done)
-                pthread_mutex_unlock(lock)
+                monitor.broadcast()
+                monitor.unlock()
             }
         }
 
         func wait(for i: Int) -> T {
-            pthread_mutex_lock(lock)
-            defer { pthread_mutex_unlock(lock) }
+            monitor.lock()
+            defer { monitor.unlock() }
             while true {
                 if let r = results[i] {
                     results[i] = nil
                     emitted += 1
-                    pthread_cond_broadcast(done)
+                    monitor.broadcast()
                     return r
                 }
-                pthread_cond_wait(done, lock)
+                monitor.wait()
             }
         }
     }

@@ -16,10 +16,9 @@ final class ParallelChecksum: ByteSource, @unchecked Sendable {
     /// for several chunks (a wake-up per chunk cost more than the checksum itself).
     private static let refillAt = slots / 2
     private let fd: Int32
-    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let monitor = Monitor()
     private let buffers = UnsafeMutableRawPointer.allocate(byteCount: slots * chunk, alignment: 16)
-    // Shared, under `lock`: per slot the bytes in it, -1 while it is free; 0 marks the end.
+    // Shared, under `monitor`: per slot the bytes in it, -1 while it is free; 0 marks the end.
     private var filled = [Int](repeating: -1, count: slots)
     private var free = slots
     private var threadWaits = false, parserWaits = false
@@ -33,26 +32,19 @@ final class ParallelChecksum: ByteSource, @unchecked Sendable {
     private var thread = pthread_t()
     private var started = false
 
-    /// Nil when the path cannot be opened again or no thread can start: read and check inline then.
+    /// Nil when the path cannot be opened again or no thread can start: read and check inline
+    /// then. (A failed initializer still runs `deinit`, which frees what is held.)
     init?(path: String) {
         fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            lock.deallocate(); changed.deallocate(); buffers.deallocate()
-            return nil
-        }
-        pthread_mutex_init(lock, nil)
-        pthread_cond_init(changed, nil)
+        guard fd >= 0 else { return nil }
         guard let t = NativeThread.start({ [self] in run() }) else { return nil }
         thread = t
         started = true
     }
 
     deinit {
-        close(fd)
-        pthread_cond_destroy(changed)
-        pthread_mutex_destroy(lock)
-        lock.deallocate()
-        changed.deallocate()
+        if fd >= 0 { close(fd) }
+        monitor.destroy()
         buffers.deallocate()
     }
 
@@ -61,14 +53,14 @@ final class ParallelChecksum: ByteSource, @unchecked Sendable {
         var offset: off_t = 0
         var s = 0
         while true {
-            pthread_mutex_lock(lock)
+            monitor.lock()
             if free == 0 {
                 threadWaits = true
-                while free < Self.refillAt && !cancelled { pthread_cond_wait(changed, lock) }
+                while free < Self.refillAt && !cancelled { monitor.wait() }
                 threadWaits = false
             }
             let stop = cancelled
-            pthread_mutex_unlock(lock)
+            monitor.unlock()
             if stop { return }
             let p = buffers + s * Self.chunk
             var n = pread(fd, p, Self.chunk, offset)
@@ -78,13 +70,13 @@ final class ParallelChecksum: ByteSource, @unchecked Sendable {
                 crc = CRC64.update(crc, UnsafeRawBufferPointer(start: p, count: n))
                 offset += off_t(n)
             }
-            pthread_mutex_lock(lock)
+            monitor.lock()
             if n > 0 && offset % off_t(Self.block) == 0 { prefix.append(crc) }
             failure = error
             filled[s] = max(n, 0)
             free -= 1
-            if parserWaits { pthread_cond_broadcast(changed) }
-            pthread_mutex_unlock(lock)
+            if parserWaits { monitor.broadcast() }
+            monitor.unlock()
             if n <= 0 { return }
             s = (s + 1) % Self.slots
         }
@@ -92,14 +84,14 @@ final class ParallelChecksum: ByteSource, @unchecked Sendable {
 
     /// The file's next bytes, as the thread has read them.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        pthread_mutex_lock(lock)
+        monitor.lock()
         if filled[slot] == -1 {
             parserWaits = true
-            while filled[slot] == -1 && !cancelled { pthread_cond_wait(changed, lock) }
+            while filled[slot] == -1 && !cancelled { monitor.wait() }
             parserWaits = false
         }
         let n = filled[slot], error = failure, stopped = cancelled
-        pthread_mutex_unlock(lock)
+        monitor.unlock()
         if stopped { return 0 }
         if n == 0 {
             if error != 0 {
@@ -111,11 +103,11 @@ final class ParallelChecksum: ByteSource, @unchecked Sendable {
         buffer.baseAddress!.copyMemory(from: buffers + slot * Self.chunk + position, byteCount: take)
         position += take
         if position == n {
-            pthread_mutex_lock(lock)
+            monitor.lock()
             filled[slot] = -1
             free += 1
-            if threadWaits && free >= Self.refillAt { pthread_cond_broadcast(changed) }
-            pthread_mutex_unlock(lock)
+            if threadWaits && free >= Self.refillAt { monitor.broadcast() }
+            monitor.unlock()
             slot = (slot + 1) % Self.slots
             position = 0
         }
@@ -124,18 +116,18 @@ final class ParallelChecksum: ByteSource, @unchecked Sendable {
 
     /// Stops the thread (the parser is done, or failed: no more bytes or checksum are needed).
     func cancel() {
-        pthread_mutex_lock(lock)
+        monitor.lock()
         cancelled = true
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(lock)
+        monitor.broadcast()
+        monitor.unlock()
         if started { pthread_join(thread, nil); started = false }
     }
 
     /// The CRC-64 of bytes `0..<end`, all of which the parser has read.
     func checksum(upTo end: Int64) throws -> UInt64 {
-        pthread_mutex_lock(lock)
+        monitor.lock()
         let table = prefix, error = failure
-        pthread_mutex_unlock(lock)
+        monitor.unlock()
         guard error == 0 else {
             throw RDBError(.io, at: 0, expected: "readable input for the checksum", found: String(cString: strerror(error)))
         }

@@ -170,9 +170,8 @@ final class BlobCheckQueue: @unchecked Sendable {
     private var spare: [Batch] = []
     private var handed = 0
 
-    // Shared, under `lock`.
-    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    // Shared, under `monitor`.
+    private let monitor = Monitor()
     private var work: [Batch] = []
     private var checked = 0
     private var stopping = false
@@ -183,8 +182,6 @@ final class BlobCheckQueue: @unchecked Sendable {
 
     /// Nil when no thread can start: the reader checks blobs itself then.
     init?() {
-        pthread_mutex_init(lock, nil)
-        pthread_cond_init(changed, nil)
         guard let t = NativeThread.start({ [self] in run() }) else { return nil }
         thread = t
         started = true
@@ -192,39 +189,36 @@ final class BlobCheckQueue: @unchecked Sendable {
 
     deinit {
         current.deallocate()
-        pthread_cond_destroy(changed)
-        pthread_mutex_destroy(lock)
-        lock.deallocate()
-        changed.deallocate()
+        monitor.destroy()
     }
 
     private func run() {
         let scratch = ByteScratch()
         var duplicates = DuplicateFinder()
-        pthread_mutex_lock(lock)
+        monitor.lock()
         while true {
             while work.isEmpty && !stopping {
                 threadWaits = true
-                pthread_cond_wait(changed, lock)
+                monitor.wait()
                 threadWaits = false
             }
             if stopping { break }
             let batch = work.removeFirst()
-            pthread_mutex_unlock(lock)
+            monitor.unlock()
             batch.contents.check(scratch, &duplicates)
-            pthread_mutex_lock(lock)
+            monitor.lock()
             checked += 1
-            if readerWaits { pthread_cond_broadcast(changed) }
+            if readerWaits { monitor.broadcast() }
         }
-        pthread_mutex_unlock(lock)
+        monitor.unlock()
     }
 
     /// Stops the thread (reading is over).
     func stop() {
-        pthread_mutex_lock(lock)
+        monitor.lock()
         stopping = true
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(lock)
+        monitor.broadcast()
+        monitor.unlock()
         if started { pthread_join(thread, nil); started = false }
     }
 
@@ -323,27 +317,27 @@ final class BlobCheckQueue: @unchecked Sendable {
         swap(&batch.contents, &current)
         submitted.append(batch)
         handed += 1
-        pthread_mutex_lock(lock)
+        monitor.lock()
         work.append(batch)
-        if threadWaits && work.count >= Self.wakeAt { pthread_cond_broadcast(changed) }
-        pthread_mutex_unlock(lock)
+        if threadWaits && work.count >= Self.wakeAt { monitor.broadcast() }
+        monitor.unlock()
     }
 
-    /// Waits, under `lock`, until `checked` exceeds `number`.
+    /// Waits, under `monitor`, until `checked` exceeds `number`.
     private func waitUntilChecked(_ number: Int) {
         while checked <= number {
-            if threadWaits { pthread_cond_broadcast(changed) }
+            if threadWaits { monitor.broadcast() }
             readerWaits = true
-            pthread_cond_wait(changed, lock)
+            monitor.wait()
             readerWaits = false
         }
     }
 
     private func deliverOldest(_ onShape: (KeyShapeView) throws -> Void) throws {
         let number = handed - submitted.count
-        pthread_mutex_lock(lock)
+        monitor.lock()
         waitUntilChecked(number)
-        pthread_mutex_unlock(lock)
+        monitor.unlock()
         let batch = submitted.removeFirst()
         batch.contents.settleFault()
         do {
@@ -369,9 +363,9 @@ final class BlobCheckQueue: @unchecked Sendable {
 
     /// After a fault: what was read after it never reaches the consumer.
     private func abandon() {
-        pthread_mutex_lock(lock)
+        monitor.lock()
         waitUntilChecked(handed - 1)
-        pthread_mutex_unlock(lock)
+        monitor.unlock()
         submitted.removeAll()
         current.reset()
     }
